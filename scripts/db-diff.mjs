@@ -16,8 +16,12 @@ import * as bindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 // The package imports its .wasm as an ES module, which Node 20 does not do without a
 // flag; instantiate it by hand against the wasm-bindgen glue instead.
 const require = createRequire(import.meta.url);
-const wasmPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
-const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), { './schema_engine_bg.js': bindings });
+const wasmPath = require
+  .resolve('@prisma/schema-engine-wasm/schema_engine_bg')
+  .replace(/\.js$/, '.wasm');
+const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), {
+  './schema_engine_bg.js': bindings,
+});
 bindings.__wbg_set_wasm(instance.exports);
 instance.exports.__wbindgen_start();
 const { SchemaEngine } = bindings;
@@ -43,7 +47,10 @@ const migrationDirectories = existsSync(migrationsDir)
         path: dir,
         migrationFile: {
           path: 'migration.sql',
-          content: { tag: 'ok', value: readFileSync(join(migrationsDir, dir, 'migration.sql'), 'utf8') },
+          content: {
+            tag: 'ok',
+            value: readFileSync(join(migrationsDir, dir, 'migration.sql'), 'utf8'),
+          },
         },
       }))
   : [];
@@ -55,7 +62,10 @@ const result = await engine.diff({
   from: {
     tag: 'migrations',
     baseDir: migrationsDir,
-    lockfile: { path: 'migration_lock.toml', content: readFileSync(join(migrationsDir, 'migration_lock.toml'), 'utf8') },
+    lockfile: {
+      path: 'migration_lock.toml',
+      content: readFileSync(join(migrationsDir, 'migration_lock.toml'), 'utf8'),
+    },
     migrationDirectories,
     shadowDbInitScript: '',
   },

@@ -10,7 +10,7 @@ CREATE TABLE "Program" (
     "entryPoint" BIGINT NOT NULL,
     "sizeBytes" INTEGER NOT NULL,
     "segments" JSONB NOT NULL,
-    "image" BYTEA NOT NULL,
+    "content" BYTEA NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "Program_pkey" PRIMARY KEY ("id")

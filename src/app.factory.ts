@@ -1,0 +1,51 @@
+/**
+ * Builds the HTTP application; shared by main.ts, the OpenAPI generator and the
+ * e2e tests, so all three see the same routes, limits and error handling.
+ */
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { NextFunction, Request, Response } from 'express';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/env';
+import { ProblemFilter, toProblem } from './common/problem.filter';
+import { buildOpenApiDocument } from './openapi';
+
+export interface CreateAppOptions {
+  /** Buffer Nest's own bootstrap logs instead of printing them (tests, tools). */
+  quiet?: boolean;
+}
+
+export async function createApp(
+  config: AppConfig,
+  opts: CreateAppOptions = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+    abortOnError: false,
+    logger: opts.quiet ? false : undefined,
+  });
+  app.useLogger(app.get(Logger));
+  // A base64 ELF is 4/3 of its size; leave room for the other JSON fields.
+  const jsonLimit = Math.ceil((config.maxProgramBytes * 4) / 3) + 64 * 1024;
+  app.useBodyParser('json', { limit: jsonLimit });
+  app.useGlobalPipes(
+    new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }),
+  );
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+  await app.init();
+  // Errors raised by body parsing happen before Nest's router; answer them as problems too.
+  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const problem = toProblem(err, req.originalUrl.split('?')[0]);
+    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  });
+  return app;
+}

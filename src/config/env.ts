@@ -1,0 +1,106 @@
+/**
+ * Environment configuration, validated once at boot. Every variable is listed in
+ * README.md ("Configuration"); a bad value stops the process with an error that
+ * names the variable, rather than failing later in some request.
+ */
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
+export type DatabaseConfig =
+  | { kind: 'embedded'; dataDir: string | null } // null: in-memory (tests)
+  | { kind: 'postgres'; url: string };
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  /** Largest accepted program upload (ELF or assembly source), in bytes. */
+  maxProgramBytes: number;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function intVar(
+  env: Env,
+  name: string,
+  def: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d+$/.test(raw.trim())) {
+    problems.push(`${name} must be an integer, got ${JSON.stringify(raw)}`);
+    return def;
+  }
+  const v = Number(raw.trim());
+  if (v < min || v > max) {
+    problems.push(`${name} must be between ${min} and ${max}, got ${v}`);
+    return def;
+  }
+  return v;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const port = intVar(env, 'PORT', 3000, 0, 65535, problems);
+  const host = env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '0.0.0.0';
+
+  let database: DatabaseConfig;
+  const url = env.DATABASE_URL?.trim();
+  if (url) {
+    let ok = false;
+    try {
+      const u = new URL(url);
+      ok = u.protocol === 'postgres:' || u.protocol === 'postgresql:';
+    } catch {
+      ok = false;
+    }
+    if (!ok) problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+    database = { kind: 'postgres', url };
+  } else {
+    const dir = env.ZKVM_DATA_DIR?.trim() || './.data';
+    database = { kind: 'embedded', dataDir: dir === ':memory:' ? null : dir };
+  }
+
+  const maxProgramBytes = intVar(
+    env,
+    'MAX_PROGRAM_BYTES',
+    8 * 1024 * 1024,
+    1024,
+    256 * 1024 * 1024,
+    problems,
+  );
+
+  const rawLevel = (env.LOG_LEVEL ?? 'info').trim() as LogLevel;
+  if (!LOG_LEVELS.includes(rawLevel)) {
+    problems.push(
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`,
+    );
+  }
+  const logLevel = LOG_LEVELS.includes(rawLevel) ? rawLevel : 'info';
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { port, host, database, maxProgramBytes, logLevel };
+}
+
+/** Nest injection token for the validated AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

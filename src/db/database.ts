@@ -1,0 +1,115 @@
+/**
+ * Opens the service's database: an embedded PostgreSQL (PGlite) in a local data
+ * directory by default, or a PostgreSQL server when DATABASE_URL is set. Both are
+ * reached through Prisma driver adapters (pglite-prisma-adapter, @prisma/adapter-pg)
+ * and expose the same raw SqlExecutor for migrations and queue queries.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool, type PoolClient } from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { DatabaseConfig } from '../config/env';
+import { PrismaClient } from '../generated/prisma/client';
+import type { SqlExecutor } from './migrate';
+
+export interface Database {
+  readonly prisma: PrismaClient;
+  readonly sql: SqlExecutor;
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+function pgliteExecutor(db: PGlite | Transaction): SqlExecutor {
+  return {
+    async exec(sql) {
+      await db.exec(sql);
+    },
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await db.query<T>(sql, params)).rows;
+    },
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      if (!(db instanceof PGlite)) return fn(this);
+      return db.transaction((tx) => fn(pgliteExecutor(tx)));
+    },
+  };
+}
+
+function pgClientExecutor(client: PoolClient): SqlExecutor {
+  return {
+    async exec(sql) {
+      await client.query(sql);
+    },
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await client.query(sql, params)).rows as T[];
+    },
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      return fn(this);
+    },
+  };
+}
+
+function pgPoolExecutor(pool: Pool): SqlExecutor {
+  return {
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await pool.query(sql, params)).rows as T[];
+    },
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(pgClientExecutor(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  if (config.kind === 'postgres') {
+    const pool = new Pool({ connectionString: config.url, max: 10 });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const u = new URL(config.url);
+    return {
+      prisma,
+      sql: pgPoolExecutor(pool),
+      description: `postgres://${u.hostname}:${u.port || 5432}${u.pathname}`,
+      async close() {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+  let pg: PGlite;
+  let description: string;
+  if (config.dataDir === null) {
+    pg = new PGlite();
+    description = 'embedded (in memory)';
+  } else {
+    const dir = resolve(config.dataDir, 'pglite');
+    mkdirSync(dir, { recursive: true });
+    pg = new PGlite(dir);
+    description = `embedded (${dir})`;
+  }
+  await pg.waitReady;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pg) });
+  return {
+    prisma,
+    sql: pgliteExecutor(pg),
+    description,
+    async close() {
+      await prisma.$disconnect();
+      await pg.close();
+    },
+  };
+}

@@ -1,0 +1,177 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/env';
+import { DatabaseService } from '../db/database.service';
+import { Prisma, type Program } from '../generated/prisma/client';
+import { ProblemException } from '../common/problem';
+import { ElfError, loadElf } from '../vm/elf-loader';
+import { programDigestV1 } from '../vm/program-digest';
+import type { ProgramImage } from '../vm/program-image';
+import type { ProgramDto, ProgramFormat, ProgramListDto, SegmentDto } from './dto/program.dto';
+
+/** Jobs in these states still need their program; it cannot be deleted under them. */
+const ACTIVE_STATUSES = ['queued', 'executing', 'folding', 'compressing'] as const;
+
+export interface UploadResult {
+  program: ProgramDto;
+  created: boolean;
+}
+
+/** Loads a program the way a worker will: ELF bytes or assembly source to an image. */
+export function loadProgramImage(format: ProgramFormat, content: Uint8Array): ProgramImage {
+  if (format === 'elf') return loadElf(content);
+  throw new ProblemException(
+    422,
+    'unsupported-format',
+    'Unsupported program format',
+    'Assembly upload is not available yet; upload an ELF file.',
+  );
+}
+
+function toSegmentDtos(image: ProgramImage): SegmentDto[] {
+  return image.segments.map((s) => ({
+    vaddr: s.vaddr,
+    memSize: s.memSize,
+    fileSize: s.data.length,
+    readable: s.readable,
+    writable: s.writable,
+    executable: s.executable,
+  }));
+}
+
+export function toProgramDto(p: Program): ProgramDto {
+  return {
+    id: p.id,
+    digest: p.digest,
+    name: p.name,
+    format: p.format as ProgramFormat,
+    entryPoint: Number(p.entryPoint),
+    sizeBytes: p.sizeBytes,
+    segments: p.segments as unknown as SegmentDto[],
+    createdAt: p.createdAt.toISOString(),
+  };
+}
+
+@Injectable()
+export class ProgramsService {
+  constructor(
+    private readonly db: DatabaseService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Validates and stores a program. Nothing is written unless the program loads;
+   * the same image uploaded twice returns the existing record.
+   */
+  async upload(
+    format: ProgramFormat,
+    content: Buffer,
+    name: string | undefined,
+  ): Promise<UploadResult> {
+    if (content.length === 0) {
+      throw new ProblemException(
+        400,
+        'empty-program',
+        'Empty program',
+        'The uploaded program is empty.',
+      );
+    }
+    if (content.length > this.config.maxProgramBytes) {
+      throw new ProblemException(
+        413,
+        'program-too-large',
+        'Program too large',
+        `The program is ${content.length} bytes; this server accepts at most ${this.config.maxProgramBytes}.`,
+      );
+    }
+    let image: ProgramImage;
+    try {
+      image = loadProgramImage(format, content);
+    } catch (err) {
+      if (err instanceof ElfError) {
+        throw new ProblemException(422, 'invalid-elf', 'Invalid ELF file', err.message, {
+          code: err.code,
+        });
+      }
+      throw err;
+    }
+    const digest = programDigestV1(image);
+    const existing = await this.db.prisma.program.findUnique({ where: { digest } });
+    if (existing) return { program: toProgramDto(existing), created: false };
+    try {
+      const created = await this.db.prisma.program.create({
+        data: {
+          digest,
+          name: name ?? null,
+          format,
+          entryPoint: BigInt(image.entry),
+          sizeBytes: content.length,
+          segments: toSegmentDtos(image) as unknown as Prisma.InputJsonValue,
+          content: new Uint8Array(content),
+        },
+      });
+      return { program: toProgramDto(created), created: true };
+    } catch (err) {
+      // Two concurrent uploads of one program: the unique digest lets one win.
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+        const winner = await this.db.prisma.program.findUnique({ where: { digest } });
+        if (winner) return { program: toProgramDto(winner), created: false };
+      }
+      throw err;
+    }
+  }
+
+  async list(limit: number, offset: number): Promise<ProgramListDto> {
+    const [items, total] = await Promise.all([
+      this.db.prisma.program.findMany({
+        orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+        take: limit,
+        skip: offset,
+      }),
+      this.db.prisma.program.count(),
+    ]);
+    return { items: items.map(toProgramDto), total, limit, offset };
+  }
+
+  async get(id: string): Promise<ProgramDto> {
+    const p = await this.db.prisma.program.findUnique({ where: { id } });
+    if (!p) throw new NotFoundException(`Program ${id} does not exist.`);
+    return toProgramDto(p);
+  }
+
+  /** Deletes a program and its finished jobs; refused while a job still needs it. */
+  async delete(id: string): Promise<void> {
+    try {
+      await this.db.prisma.$transaction(async (tx) => {
+        const p = await tx.program.findUnique({ where: { id }, select: { id: true } });
+        if (!p) throw new NotFoundException(`Program ${id} does not exist.`);
+        const active = await tx.proofJob.count({
+          where: { programId: id, status: { in: [...ACTIVE_STATUSES] } },
+        });
+        if (active > 0) {
+          throw new ProblemException(
+            409,
+            'program-in-use',
+            'Program in use',
+            `Program ${id} has ${active} proof job(s) queued or running; cancel them or wait until they end.`,
+          );
+        }
+        await tx.proofJob.deleteMany({ where: { programId: id } });
+        await tx.program.delete({ where: { id } });
+      });
+    } catch (err) {
+      // A job inserted between the check and the delete trips the foreign key.
+      if (
+        err instanceof Prisma.PrismaClientKnownRequestError &&
+        (err.code === 'P2003' || err.code === 'P2014')
+      ) {
+        throw new ProblemException(
+          409,
+          'program-in-use',
+          'Program in use',
+          `Program ${id} gained a proof job; try again later.`,
+        );
+      }
+      throw err;
+    }
+  }
+}

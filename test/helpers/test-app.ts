@@ -1,0 +1,55 @@
+/**
+ * Starts the real application for e2e tests: on a fresh in-memory embedded
+ * database by default, or, when DATABASE_URL is set, on a fresh database created
+ * on that server for this suite (dropped afterwards), so suites never share state.
+ */
+import { randomBytes } from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Client } from 'pg';
+import { createApp } from '../../src/app.factory';
+import { loadConfig, type AppConfig } from '../../src/config/env';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+async function withAdmin<T>(serverUrl: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const c = new Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const serverUrl = process.env.DATABASE_URL;
+  let dbName: string | null = null;
+  let databaseEnv: Record<string, string>;
+  if (serverUrl) {
+    dbName = `zkvm_e2e_${process.pid}_${randomBytes(4).toString('hex')}`;
+    await withAdmin(serverUrl, (c) => c.query(`CREATE DATABASE "${dbName}"`));
+    const u = new URL(serverUrl);
+    u.pathname = `/${dbName}`;
+    databaseEnv = { DATABASE_URL: u.toString() };
+  } else {
+    databaseEnv = { ZKVM_DATA_DIR: ':memory:' };
+  }
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...databaseEnv, ...env });
+  const app = await createApp(config, { quiet: true });
+  return {
+    app,
+    config,
+    async close() {
+      await app.close();
+      if (serverUrl && dbName) {
+        await withAdmin(serverUrl, (c) =>
+          c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`),
+        );
+      }
+    },
+  };
+}
