@@ -1,0 +1,46 @@
+/**
+ * Univariate polynomials given by their evaluations at 0, 1, …, d: the form in
+ * which sumcheck round polynomials and the folding line polynomials travel
+ * (docs/protocol.md §2, §4). Evaluation elsewhere is Lagrange interpolation over
+ * the integer nodes, O(d) after the node weights, with one batch inversion.
+ */
+import { FR_MODULUS, Fr, batchInverse } from '../field/fr';
+
+const R = FR_MODULUS;
+
+const weightCache = new Map<number, Fr[]>();
+
+/** Barycentric weights w_i = 1 / Π_{j≠i} (i − j) for nodes 0..d. */
+function weights(d: number): Fr[] {
+  const hit = weightCache.get(d);
+  if (hit) return hit;
+  const denoms: Fr[] = [];
+  for (let i = 0; i <= d; i++) {
+    let p = 1n;
+    for (let j = 0; j <= d; j++) if (j !== i) p = (p * BigInt(i - j)) % R;
+    denoms.push(p < 0n ? p + R : p);
+  }
+  const w = batchInverse(denoms);
+  weightCache.set(d, w);
+  return w;
+}
+
+/** s(x) where s has degree ≤ evals.length − 1 and s(i) = evals[i]. */
+export function evalFromPoints(evals: readonly Fr[], x: Fr): Fr {
+  const d = evals.length - 1;
+  if (d < 0) return 0n;
+  if (x <= BigInt(d)) return evals[Number(x)];
+  const w = weights(d);
+  // Lagrange: s(x) = Π_j (x − j) · Σ_i w_i s(i) / (x − i)
+  const diffs: Fr[] = [];
+  let full = 1n;
+  for (let i = 0; i <= d; i++) {
+    const di = (x - BigInt(i) + R) % R;
+    diffs.push(di);
+    full = (full * di) % R;
+  }
+  const invDiffs = batchInverse(diffs);
+  let acc = 0n;
+  for (let i = 0; i <= d; i++) acc = (acc + ((w[i] * evals[i]) % R) * invDiffs[i]) % R;
+  return (acc * full) % R;
+}

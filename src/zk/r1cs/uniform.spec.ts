@@ -1,0 +1,130 @@
+import { FR_MODULUS, Fr, add, mul } from '../field/fr';
+import { eqTable } from '../poly/multilinear';
+import { byteCounterCircuit, fibonacciCircuit } from './examples';
+import {
+  UniformShape,
+  assembleZ,
+  combinedRowVector,
+  dimensions,
+  evaluateIO,
+  evaluateMatrices,
+  firstUnsatisfiedRow,
+  multiply,
+  shapeDigest,
+} from './uniform';
+import { evaluateMLE } from '../poly/multilinear';
+
+let seed = 7n;
+function rnd(): Fr {
+  seed = (seed * 6364136223846793005n + 1442695040888963407n) % (1n << 64n);
+  return (seed * seed * 0x9e3779b97f4a7c15n) % FR_MODULUS;
+}
+
+/** The dense matrices, materialised only here to check the block-based evaluation. */
+function dense(shape: UniformShape, k: number): Fr[][][] {
+  const d = dimensions(shape, k);
+  const rows = d.T * d.q;
+  const cols = 2 * d.T * d.m;
+  return [shape.A, shape.B, shape.C].map((M) => {
+    const D = Array.from({ length: rows }, () => new Array<Fr>(cols).fill(0n));
+    for (let t = 0; t < d.T; t++) {
+      const skip = (row: number): boolean => t + 1 === d.T && shape.transitionRows.includes(row);
+      for (const e of M.cur)
+        if (!skip(e.row))
+          D[t * d.q + e.row][t * d.m + e.col] = add(D[t * d.q + e.row][t * d.m + e.col], e.coeff);
+      if (t + 1 < d.T)
+        for (const e of M.next)
+          D[t * d.q + e.row][(t + 1) * d.m + e.col] = add(
+            D[t * d.q + e.row][(t + 1) * d.m + e.col],
+            e.coeff,
+          );
+      for (const e of M.one)
+        if (!skip(e.row))
+          D[t * d.q + e.row][d.T * d.m] = add(D[t * d.q + e.row][d.T * d.m], e.coeff);
+    }
+    for (const e of M.boundary) {
+      const s = e.step === 'first' ? 0 : d.T - 1;
+      const col =
+        e.kind === 'w' ? s * d.m + e.index : e.kind === 'x' ? d.T * d.m + 1 + e.index : d.T * d.m;
+      D[s * d.q + e.row][col] = add(D[s * d.q + e.row][col], e.coeff);
+    }
+    return D;
+  });
+}
+
+describe('uniform R1CS', () => {
+  for (const [name, circuit] of [
+    ['fibonacci', fibonacciCircuit()],
+    ['byte counter', byteCounterCircuit()],
+  ] as const) {
+    describe(name, () => {
+      const k = 2;
+      const { shape } = circuit;
+      const d = dimensions(shape, k);
+      const Ds = dense(shape, k);
+
+      it('the honest witness satisfies it and a changed entry does not', () => {
+        const { W, x } = circuit.witness(k, 3);
+        expect(firstUnsatisfiedRow(shape, k, W, x)).toBe(-1);
+        const bad = [...W];
+        bad[d.m + 0] = add(bad[d.m + 0], 1n);
+        expect(firstUnsatisfiedRow(shape, k, bad, x)).toBeGreaterThanOrEqual(0);
+        const badX = [...x];
+        badX[x.length - 1] = add(badX[x.length - 1], 1n);
+        expect(firstUnsatisfiedRow(shape, k, W, badX)).toBeGreaterThanOrEqual(0);
+      });
+
+      it('multiply agrees with the dense matrices', () => {
+        const { W, x } = circuit.witness(k, 1);
+        const u = rnd();
+        const z = assembleZ(W, u, x);
+        const p = multiply(shape, k, W, u, x);
+        [p.Az, p.Bz, p.Cz].forEach((v, which) => {
+          const expected = Ds[which].map((row) =>
+            row.reduce((acc, c, j) => add(acc, mul(c, z[j])), 0n),
+          );
+          expect(v).toEqual(expected);
+        });
+      });
+
+      it('evaluateMatrices equals the dense MLE at a random point', () => {
+        const rx = Array.from({ length: d.rowVars }, rnd);
+        const ry = Array.from({ length: d.colVars }, rnd);
+        const ex = eqTable(rx);
+        const ey = eqTable(ry);
+        const expected = Ds.map((D) =>
+          D.reduce(
+            (acc, row, i) =>
+              add(
+                acc,
+                mul(
+                  ex[i],
+                  row.reduce((a, c, j) => add(a, mul(c, ey[j])), 0n),
+                ),
+              ),
+            0n,
+          ),
+        );
+        expect(evaluateMatrices(shape, k, rx, ry)).toEqual(expected);
+        const g = rnd();
+        const vec = combinedRowVector(shape, k, rx, [1n, g, mul(g, g)]);
+        const combined = add(expected[0], add(mul(g, expected[1]), mul(mul(g, g), expected[2])));
+        expect(evaluateMLE(vec, ry)).toBe(combined);
+      });
+
+      it('evaluateIO is the MLE of (u, x, 0, …)', () => {
+        const { W, x } = circuit.witness(k, 1);
+        const u = rnd();
+        const z = assembleZ(W, u, x);
+        const r = Array.from({ length: d.witnessVars }, rnd);
+        expect(evaluateIO(u, x, r)).toBe(evaluateMLE(z.slice(W.length), r));
+      });
+    });
+  }
+
+  it('the digest separates circuits', () => {
+    expect(Buffer.from(shapeDigest(fibonacciCircuit().shape))).not.toEqual(
+      Buffer.from(shapeDigest(byteCounterCircuit().shape)),
+    );
+  });
+});
