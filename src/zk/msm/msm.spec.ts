@@ -1,0 +1,112 @@
+import fc from 'fast-check';
+import { bn254 } from '@noble/curves/bn254';
+import { FR_MODULUS } from '../field/fr';
+import { G1, G1_GENERATOR, G1_ZERO } from '../curve/g1';
+import { affineFromG1 } from '../curve/g1-fast';
+import { chooseWindow } from './pippenger';
+import { msm, msmNaive, msmSmall, msmU1, msmU16, msmU32, msmU64, msmU8 } from './index';
+
+const Fr = bn254.fields.Fr;
+
+function randomPoints(n: number, seed: number): G1[] {
+  // Multiples of a random-looking base keep point generation cheap (adds, not scalar mults).
+  const out: G1[] = [];
+  const step = G1_GENERATOR.multiply(BigInt(seed) * 0x9e3779b97f4a7c15n + 7n);
+  let p = G1_GENERATOR.multiply(BigInt(seed) + 3n);
+  for (let i = 0; i < n; i++) {
+    out.push(p);
+    p = p.add(step);
+  }
+  return out;
+}
+
+function randomScalar(bits: number): bigint {
+  const bytes = bn254.utils.randomSecretKey();
+  let v = 0n;
+  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  v %= 1n << BigInt(bits);
+  return bits >= 254 ? v % FR_MODULUS : v;
+}
+
+describe('MSM agrees with the naive noble sum', () => {
+  const points = randomPoints(70, 1);
+  const bases = affineFromG1(points);
+
+  it.each([1, 2, 7, 8, 13, 16, 31, 32, 33, 64, 100, 254])('%i-bit scalars', (bits) => {
+    for (const n of [1, 3, 70]) {
+      const scalars = Array.from({ length: n }, () => randomScalar(bits));
+      const want = msmNaive(points, scalars);
+      const got = bits === 254 ? msm(bases, scalars) : msmSmall(bases, scalars, bits);
+      expect(got.equals(want)).toBe(true);
+    }
+  });
+
+  it('named fast paths', () => {
+    const s = (bits: number): bigint[] => Array.from({ length: 70 }, () => randomScalar(bits));
+    for (const [f, bits] of [
+      [msmU1, 1],
+      [msmU8, 8],
+      [msmU16, 16],
+      [msmU32, 32],
+      [msmU64, 64],
+    ] as const) {
+      const sc = s(bits);
+      expect(f(bases, sc).equals(msmNaive(points, sc))).toBe(true);
+    }
+  });
+
+  it('edge cases: empty, zeros, r−1, repeated and opposite points, infinity bases', () => {
+    expect(msm(bases, []).is0()).toBe(true);
+    expect(msm(bases, [0n, 0n, 0n]).is0()).toBe(true);
+    const p = points[0];
+    const pts = [p, p, p.negate(), G1_ZERO, p.double()];
+    const b = affineFromG1(pts);
+    for (const sc of [
+      [1n, 1n, 1n, 5n, 0n],
+      [FR_MODULUS - 1n, 1n, 0n, 1n, 1n],
+      [3n, 3n, 6n, 9n, 0n],
+      [FR_MODULUS - 1n, FR_MODULUS - 1n, FR_MODULUS - 1n, FR_MODULUS - 1n, FR_MODULUS - 1n],
+    ]) {
+      expect(msm(b, sc).equals(msmNaive(pts, sc))).toBe(true);
+    }
+    expect(msmU1(b, [1n, 1n, 1n, 1n, 0n]).equals(p)).toBe(true);
+    expect(msmU8(b, [255n, 255n, 255n, 0n, 0n]).equals(p.multiply(255n))).toBe(true);
+  });
+
+  it('property: msm(P, s) = Σ sᵢPᵢ for random lengths and bit widths', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 254 }),
+        fc.array(fc.bigInt({ min: 0n, max: FR_MODULUS - 1n }), { minLength: 0, maxLength: 20 }),
+        (bits, raw) => {
+          const sc = raw.map((x) => x % (1n << BigInt(bits)));
+          const got = msmSmall(bases, sc, bits);
+          return got.equals(msmNaive(points, sc));
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('rejects scalars that break the stated bound, and too few bases', () => {
+    expect(() => msmSmall(bases, [256n], 8)).toThrow(/8 bits/);
+    expect(() => msmSmall(bases, [-1n], 8)).toThrow(RangeError);
+    expect(() => msm(bases, [FR_MODULUS])).toThrow(/canonical/);
+    expect(() => msmSmall(bases, [1n], 0)).toThrow(RangeError);
+    expect(() => msm(affineFromG1(points.slice(0, 2)), [1n, 2n, 3n])).toThrow(/bases/);
+  });
+
+  it('window choice grows with n and bits, and is 1 for bits', () => {
+    expect(chooseWindow(1 << 16, 1)).toBe(1);
+    expect(chooseWindow(1 << 16, 254)).toBeGreaterThanOrEqual(10);
+    expect(chooseWindow(1 << 12, 254)).toBeLessThan(chooseWindow(1 << 16, 254));
+  });
+
+  it('is linear in the scalars (homomorphism used by folding)', () => {
+    const a = Array.from({ length: 20 }, () => randomScalar(254));
+    const b = Array.from({ length: 20 }, () => randomScalar(254));
+    const k = randomScalar(254);
+    const comb = a.map((x, i) => Fr.add(x, Fr.mul(k, b[i])));
+    expect(msm(bases, comb).equals(msm(bases, a).add(msm(bases, b).multiply(k)))).toBe(true);
+  });
+});
