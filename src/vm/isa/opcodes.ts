@@ -1,0 +1,58 @@
+/**
+ * Internal operation numbers of the pre-decoded program. They index the executor's switch, so
+ * they are dense small integers; they are not part of any file format or of the trace (the
+ * trace carries the raw instruction word).
+ */
+export const enum Op {
+  LUI = 0, // also AUIPC, folded at decode time because pc is known then
+  JAL,
+  JALR,
+  BEQ,
+  BNE,
+  BLT,
+  BGE,
+  BLTU,
+  BGEU,
+  LB,
+  LH,
+  LW,
+  LBU,
+  LHU,
+  SB,
+  SH,
+  SW,
+  ADDI,
+  SLTI,
+  SLTIU,
+  XORI,
+  ORI,
+  ANDI,
+  SLLI,
+  SRLI,
+  SRAI,
+  ADD,
+  SUB,
+  SLL,
+  SLT,
+  SLTU,
+  XOR,
+  SRL,
+  SRA,
+  OR,
+  AND,
+  MUL,
+  MULH,
+  MULHSU,
+  MULHU,
+  DIV,
+  DIVU,
+  REM,
+  REMU,
+  FENCE,
+  ECALL,
+  EBREAK,
+  /** The word is not an RV32IM instruction; faults only when executed. */
+  ILLEGAL,
+  /** The slot lies in the code window but outside every executable segment. */
+  NOEXEC,
+}
