@@ -1,0 +1,434 @@
+/**
+ * The versioned binary proof format and the total verifier (docs/protocol.md §7).
+ *
+ *   magic "ZKVMFOLD" ‖ version u16 ‖ header ‖ leaves ‖ folds ‖ compression
+ *
+ * Every length is derived from the header and the verifier key and checked
+ * against the input length before anything is allocated, so no input can make
+ * the decoder allocate more than a small multiple of its own size. Scalars must
+ * be canonical; trailing bytes are rejected. `verifyProofBytes` never throws:
+ * every input yields `valid` or `invalid` with the stage and reason.
+ */
+import { FR_BYTES, Fr, fromBytesLE, toBytesLE } from '../field/fr';
+import type { Commitment } from '../pcs/types';
+import { UniformShape, dimensions, shapeDigest } from '../r1cs/uniform';
+import { FoldMessage } from '../folding/mova';
+import { FoldTreeProof, verifyFoldTree } from '../folding/tree';
+import {
+  PROTOCOL_VERSION,
+  StatementHeader,
+  encodeHeader,
+  headerDigest,
+} from '../folding/statement';
+import { CompressionProof, verifyCompression } from '../spartan/compress';
+import type { PcsBundle } from './pcs-codec';
+
+export const PROOF_MAGIC = new TextEncoder().encode('ZKVMFOLD');
+export const MAX_SEGMENTS = 1 << 20;
+export const MAX_K = 28;
+
+export interface ZkProof<C extends Commitment, P> {
+  readonly header: StatementHeader;
+  readonly leaves: readonly { comm: C; x: readonly Fr[] }[];
+  readonly folds: readonly FoldMessage[];
+  readonly compression: CompressionProof<P>;
+}
+
+/** A named byte range of an encoding (used by the tamper tests to reach every field). */
+export interface FieldSpan {
+  readonly name: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+class Writer {
+  private chunks: Uint8Array[] = [];
+  private len = 0;
+  readonly fields: FieldSpan[] = [];
+  put(name: string, b: Uint8Array): void {
+    this.fields.push({ name, offset: this.len, length: b.length });
+    this.chunks.push(b);
+    this.len += b.length;
+  }
+  scalar(name: string, x: Fr): void {
+    this.put(name, toBytesLE(x));
+  }
+  scalars(name: string, xs: readonly Fr[]): void {
+    xs.forEach((x, i) => this.scalar(`${name}[${i}]`, x));
+  }
+  u32(name: string, n: number): void {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, n, true);
+    this.put(name, b);
+  }
+  finish(): Uint8Array {
+    const out = new Uint8Array(this.len);
+    let o = 0;
+    for (const c of this.chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
+    return out;
+  }
+}
+
+export function encodeProofWithLayout<C extends Commitment, P>(
+  bundle: PcsBundle<C, P>,
+  proof: ZkProof<C, P>,
+): { bytes: Uint8Array; fields: FieldSpan[] } {
+  const w = new Writer();
+  w.put('magic', PROOF_MAGIC);
+  const v = new Uint8Array(2);
+  new DataView(v.buffer).setUint16(0, PROTOCOL_VERSION, true);
+  w.put('version', v);
+  // The header is split into its fields so that tamper tests hit each one.
+  const h = encodeHeader(proof.header);
+  const s1 = h[41];
+  const spans: [string, number][] = [
+    ['header.circuit', 32],
+    ['header.k', 1],
+    ['header.segments', 4],
+    ['header.nPublic', 4],
+    ['header.pcsScheme', 1 + s1],
+    ['header.srsId', 1 + h[42 + s1]],
+    ['header.insecure', 1],
+  ];
+  let o = 0;
+  for (const [name, len] of spans) {
+    w.put(name, h.subarray(o, o + len));
+    o += len;
+  }
+  proof.leaves.forEach((l, i) => {
+    w.put(`leaf[${i}].comm`, l.comm.toBytes());
+    w.scalars(`leaf[${i}].x`, l.x);
+  });
+  proof.folds.forEach((f, j) => {
+    w.scalars(`fold[${j}].h1`, f.h1);
+    w.scalars(`fold[${j}].h2`, f.h2);
+    w.scalar(`fold[${j}].t`, f.t);
+  });
+  const c = proof.compression;
+  c.sc1.rounds.forEach((r, j) => w.scalars(`sc1.round[${j}]`, r));
+  w.scalars('evals', c.evals);
+  c.sc2.rounds.forEach((r, j) => w.scalars(`sc2.round[${j}]`, r));
+  w.scalar('w', c.w);
+  const pcsBytes = bundle.codec.encodeProof(c.pcsProof);
+  w.u32('pcs.length', pcsBytes.length);
+  w.put('pcs.proof', pcsBytes);
+  return { bytes: w.finish(), fields: w.fields };
+}
+
+export function encodeProof<C extends Commitment, P>(
+  bundle: PcsBundle<C, P>,
+  proof: ZkProof<C, P>,
+): Uint8Array {
+  return encodeProofWithLayout(bundle, proof).bytes;
+}
+
+// ---------------------------------------------------------------------------
+// Decoding
+// ---------------------------------------------------------------------------
+
+export type Rejection =
+  | { stage: 'decode'; reason: string; offset?: number }
+  | { stage: 'statement'; reason: string }
+  | { stage: 'fold'; reason: string; detail: unknown }
+  | { stage: 'compress'; reason: string; detail: unknown };
+
+export type DecodeResult<C extends Commitment, P> =
+  { ok: true; proof: ZkProof<C, P> } | { ok: false; rejection: Rejection };
+
+const dec = new TextDecoder('utf-8', { fatal: true });
+
+class Reader {
+  o = 0;
+  constructor(readonly b: Uint8Array) {}
+  remaining(): number {
+    return this.b.length - this.o;
+  }
+  take(n: number): Uint8Array | null {
+    if (n < 0 || this.o + n > this.b.length) return null;
+    const s = this.b.subarray(this.o, this.o + n);
+    this.o += n;
+    return s;
+  }
+  u8(): number | null {
+    const s = this.take(1);
+    return s === null ? null : s[0];
+  }
+  u16(): number | null {
+    const s = this.take(2);
+    return s === null ? null : s[0] | (s[1] << 8);
+  }
+  u32(): number | null {
+    const s = this.take(4);
+    return s === null ? null : (s[0] | (s[1] << 8) | (s[2] << 16)) + s[3] * 2 ** 24;
+  }
+  scalar(): Fr | null {
+    const s = this.take(FR_BYTES);
+    return s === null ? null : fromBytesLE(s);
+  }
+  scalars(n: number): Fr[] | null {
+    const out: Fr[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = this.scalar();
+      if (x === null) return null;
+      out.push(x);
+    }
+    return out;
+  }
+}
+
+const bad = <C extends Commitment, P>(reason: string, offset?: number): DecodeResult<C, P> => ({
+  ok: false,
+  rejection: { stage: 'decode', reason, offset },
+});
+
+/**
+ * Parses a proof for the circuit `shape` and the PCS `bundle`. Only the layout is
+ * checked here (and that the header names this circuit and PCS); statement
+ * policy and cryptography are verifyProofBytes's job.
+ */
+export function decodeProof<C extends Commitment, P>(
+  shape: UniformShape,
+  bundle: PcsBundle<C, P>,
+  bytes: Uint8Array,
+): DecodeResult<C, P> {
+  if (!(bytes instanceof Uint8Array)) return bad('input is not a byte array');
+  const r = new Reader(bytes);
+  const magic = r.take(PROOF_MAGIC.length);
+  if (magic === null || magic.some((b, i) => b !== PROOF_MAGIC[i])) return bad('bad magic', 0);
+  const version = r.u16();
+  if (version !== PROTOCOL_VERSION) return bad(`unsupported version ${version}`, 8);
+  const circuitDigest = r.take(32);
+  const k = r.u8();
+  const segments = r.u32();
+  const nPublic = r.u32();
+  if (circuitDigest === null || k === null || segments === null || nPublic === null)
+    return bad('truncated header');
+  const schemeLen = r.u8();
+  const schemeBytes = schemeLen === null ? null : r.take(schemeLen);
+  const srsLen = r.u8();
+  const srsBytes = srsLen === null ? null : r.take(srsLen);
+  const insecure = r.u8();
+  if (schemeBytes === null || srsBytes === null || insecure === null)
+    return bad('truncated header');
+  if (insecure > 1) return bad('insecure flag is not 0 or 1', r.o - 1);
+  let pcsScheme: string;
+  let srsId: string;
+  try {
+    pcsScheme = dec.decode(schemeBytes);
+    srsId = dec.decode(srsBytes);
+  } catch {
+    return bad('identifier is not UTF-8');
+  }
+  const expectedDigest = shapeDigest(shape);
+  if (circuitDigest.some((b, i) => b !== expectedDigest[i]))
+    return bad('proof is for another circuit (circuit digest)');
+  if (pcsScheme !== bundle.codec.schemeId)
+    return bad(`proof uses PCS "${pcsScheme}", verifier has "${bundle.codec.schemeId}"`);
+  if (k > MAX_K) return bad(`segment size 2^${k} exceeds 2^${MAX_K}`);
+  if (segments < 1 || segments > MAX_SEGMENTS)
+    return bad(`segment count ${segments} outside [1, ${MAX_SEGMENTS}]`);
+  if (nPublic !== shape.nPublic)
+    return bad(`${nPublic} public inputs, circuit has ${shape.nPublic}`);
+  const d = dimensions(shape, k);
+  if (1 + nPublic > d.T * d.m) return bad('public inputs do not fit the I/O half of z');
+  if (d.witnessVars > bundle.pcs.maxVars)
+    return bad(`witness needs ${d.witnessVars} variables, SRS supports ${bundle.pcs.maxVars}`);
+  const header: StatementHeader = {
+    circuitDigest: Uint8Array.from(circuitDigest),
+    k,
+    segments,
+    nPublic,
+    pcsScheme,
+    srsId,
+    srsInsecure: insecure === 1,
+  };
+  // Everything before the PCS proof has a length fixed by the header: check it
+  // against the input before allocating.
+  const commLen = bundle.codec.commitmentLength(d.witnessVars);
+  const n = d.rowVars;
+  const fixed =
+    segments * (commLen + nPublic * FR_BYTES) +
+    (segments - 1) * (2 * (n + 1) + 1) * FR_BYTES +
+    (d.rowVars * 4 + 3 + d.colVars * 3 + 1) * FR_BYTES +
+    4;
+  if (r.remaining() < fixed)
+    return bad(`truncated: ${r.remaining()} bytes left, layout needs at least ${fixed}`);
+  const leaves: { comm: C; x: Fr[] }[] = [];
+  for (let i = 0; i < segments; i++) {
+    const at = r.o;
+    const comm = bundle.codec.decodeCommitment(r.take(commLen) as Uint8Array, d.witnessVars);
+    if (comm === null) return bad(`leaf ${i}: invalid commitment`, at);
+    const x = r.scalars(nPublic);
+    if (x === null) return bad(`leaf ${i}: non-canonical public input`, r.o);
+    leaves.push({ comm, x });
+  }
+  const folds: FoldMessage[] = [];
+  for (let j = 0; j + 1 < segments; j++) {
+    const h1 = r.scalars(n + 1);
+    const h2 = r.scalars(n + 1);
+    const t = r.scalar();
+    if (h1 === null || h2 === null || t === null)
+      return bad(`fold ${j}: non-canonical scalar`, r.o);
+    folds.push({ h1, h2, t });
+  }
+  const rounds = (count: number, deg: number): Fr[][] | null => {
+    const out: Fr[][] = [];
+    for (let j = 0; j < count; j++) {
+      const s = r.scalars(deg + 1);
+      if (s === null) return null;
+      out.push(s);
+    }
+    return out;
+  };
+  const sc1 = rounds(d.rowVars, 3);
+  const evals = r.scalars(3);
+  const sc2 = rounds(d.colVars, 2);
+  const wv = r.scalar();
+  if (sc1 === null || evals === null || sc2 === null || wv === null)
+    return bad('compression: non-canonical scalar', r.o);
+  const pcsLen = r.u32();
+  if (pcsLen === null || pcsLen !== r.remaining()) {
+    return bad(`PCS proof length ${pcsLen} does not match the ${r.remaining()} remaining bytes`);
+  }
+  const pcsProof = bundle.codec.decodeProof(r.take(pcsLen) as Uint8Array, d.witnessVars);
+  if (pcsProof === null) return bad('invalid PCS opening proof encoding');
+  return {
+    ok: true,
+    proof: {
+      header,
+      leaves,
+      folds,
+      compression: {
+        sc1: { rounds: sc1 },
+        evals: [evals[0], evals[1], evals[2]],
+        sc2: { rounds: sc2 },
+        w: wv,
+        pcsProof,
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The total verifier
+// ---------------------------------------------------------------------------
+
+export interface VerifierKey<C extends Commitment, P> {
+  readonly shape: UniformShape;
+  /** The PCS verifier (built from the SRS verifier key), its codec and SRS label. */
+  readonly bundle: PcsBundle<C, P>;
+}
+
+export interface VerifyOptions {
+  /** Accept proofs made with a development (insecure) SRS. Off by default. */
+  readonly allowInsecureSrs?: boolean;
+  /** When given, the proof must be for exactly these per-segment public inputs. */
+  readonly expectedPublicInputs?: readonly (readonly Fr[])[];
+  readonly expectedK?: number;
+}
+
+export interface VerifiedStatement {
+  readonly header: StatementHeader;
+  readonly publicInputs: Fr[][];
+}
+
+export type Verdict =
+  { valid: true; statement: VerifiedStatement } | ({ valid: false } & Rejection);
+
+function verifyInner<C extends Commitment, P>(
+  vk: VerifierKey<C, P>,
+  bytes: Uint8Array,
+  opts: VerifyOptions,
+): Verdict {
+  const decoded = decodeProof(vk.shape, vk.bundle, bytes);
+  if (!decoded.ok) return { valid: false, ...decoded.rejection };
+  const { header, leaves, folds, compression } = decoded.proof;
+  const srs = vk.bundle.srs;
+  if (header.srsId !== srs.id)
+    return {
+      valid: false,
+      stage: 'statement',
+      reason: `SRS "${header.srsId}" is not the verifier's "${srs.id}"`,
+    };
+  if (header.srsInsecure !== srs.insecure)
+    return {
+      valid: false,
+      stage: 'statement',
+      reason: 'SRS insecure flag does not match the verifier key',
+    };
+  if (header.srsInsecure && !opts.allowInsecureSrs) {
+    return {
+      valid: false,
+      stage: 'statement',
+      reason: 'proof uses an insecure development SRS (allowInsecureSrs not set)',
+    };
+  }
+  if (opts.expectedK !== undefined && header.k !== opts.expectedK) {
+    return {
+      valid: false,
+      stage: 'statement',
+      reason: `segment size 2^${header.k}, expected 2^${opts.expectedK}`,
+    };
+  }
+  const publicInputs = leaves.map((l) => [...l.x]);
+  const exp = opts.expectedPublicInputs;
+  if (exp !== undefined) {
+    const same =
+      exp.length === publicInputs.length &&
+      exp.every(
+        (xs, i) =>
+          xs.length === publicInputs[i].length && xs.every((x, j) => x === publicInputs[i][j]),
+      );
+    if (!same)
+      return {
+        valid: false,
+        stage: 'statement',
+        reason: 'public inputs differ from the expected statement',
+      };
+  }
+  const hd = headerDigest(header);
+  const ctx = { shape: vk.shape, k: header.k, hd };
+  const tree = verifyFoldTree(ctx, vk.bundle.pcs, leaves, folds);
+  if (!tree.ok) return { valid: false, stage: 'fold', reason: tree.error.kind, detail: tree.error };
+  const c = verifyCompression(ctx, vk.bundle.pcs, tree.root, compression);
+  if (!c.ok) return { valid: false, stage: 'compress', reason: c.error.kind, detail: c.error };
+  return { valid: true, statement: { header, publicInputs } };
+}
+
+/** The total verifier: any input yields a verdict; nothing escapes as an exception. */
+export function verifyProofBytes<C extends Commitment, P>(
+  vk: VerifierKey<C, P>,
+  bytes: Uint8Array,
+  opts: VerifyOptions = {},
+): Verdict {
+  try {
+    return verifyInner(vk, bytes, opts);
+  } catch (e) {
+    return {
+      valid: false,
+      stage: 'decode',
+      reason: `internal error: ${e instanceof Error ? e.message : String(e)}`,
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The prover's end-to-end entry point
+// ---------------------------------------------------------------------------
+
+export function assembleProof<C extends Commitment, P>(
+  header: StatementHeader,
+  tree: FoldTreeProof<C>,
+  xs: readonly (readonly Fr[])[],
+  compression: CompressionProof<P>,
+): ZkProof<C, P> {
+  return {
+    header,
+    leaves: tree.leafComms.map((comm, i) => ({ comm, x: xs[i] })),
+    folds: tree.msgs,
+    compression,
+  };
+}
