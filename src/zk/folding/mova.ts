@@ -188,8 +188,8 @@ function lineEvaluations(E: readonly Fr[], a: readonly Fr[], b: readonly Fr[]): 
   return out;
 }
 
-/** T = Az1∘Bz2 + Az2∘Bz1 − u1·Cz2 − u2·Cz1 */
-function crossTerm(lw: AccWitness, u1: Fr, rw: AccWitness, u2: Fr): Fr[] {
+/** T = Az1∘Bz2 + Az2∘Bz1 − u1·Cz2 − u2·Cz1 (never committed; only T̃(r) is sent). */
+export function crossTerm(lw: AccWitness, u1: Fr, rw: AccWitness, u2: Fr): Fr[] {
   const n = lw.Az.length;
   const T = new Array<Fr>(n);
   for (let i = 0; i < n; i++) {
@@ -220,7 +220,7 @@ export function foldWitness(lw: AccWitness, rw: AccWitness, rho: Fr): AccWitness
  * node transcript up to β (identical to foldCore's) and then lets foldCore
  * derive everything from the finished message.
  */
-function betaFor(
+export function foldBeta(
   ctx: FoldContext,
   node: number,
   left: AccCore,
@@ -254,7 +254,7 @@ export function honestFoldMessage(
 ): FoldMessage {
   const h1 = lineEvaluations(errorVector(lw, left.u), left.r, right.r);
   const h2 = lineEvaluations(errorVector(rw, right.u), left.r, right.r);
-  const beta = betaFor(ctx, node, left, right, h1, h2);
+  const beta = foldBeta(ctx, node, left, right, h1, h2);
   const point = left.r.map((a, i) => (a + beta * ((right.r[i] - a + R) % R)) % R);
   return { h1, h2, t: evaluateMLE(crossTerm(lw, left.u, rw, right.u), point) };
 }

@@ -1,0 +1,130 @@
+/**
+ * Tampering with the encoding: every field of the layout (not a hand-picked few)
+ * gets single-byte changes at its first byte, its last byte and a random one, and
+ * each must be rejected; then fast-check properties that random and mutated byte
+ * strings give a verdict (never an exception) and are never accepted.
+ */
+import fc from 'fast-check';
+import { verifyProofBytes } from '../../src/zk/encoding/proof';
+import type { PcsBundle } from '../../src/zk/encoding/pcs-codec';
+import type { Commitment } from '../../src/zk/pcs/types';
+import { fib, honestProof, kzgBundle, rng, transparent } from './helpers';
+
+for (const [name, getBundle] of [
+  ['transparent test PCS', () => transparent as PcsBundle<Commitment, unknown>],
+  ['HyperKZG', () => kzgBundle() as PcsBundle<Commitment, unknown>],
+] as const) {
+  describe(`tampering with every field of the encoding (${name})`, () => {
+    const bundle = getBundle();
+    const vk = { shape: fib.shape, bundle };
+    const h = honestProof(fib, bundle, 2, 3);
+    const opts = { allowInsecureSrs: true };
+
+    it('the untampered proof verifies (control)', () => {
+      expect(verifyProofBytes(vk, h.bytes, opts).valid).toBe(true);
+    });
+
+    it('the layout covers every byte exactly once', () => {
+      let next = 0;
+      for (const f of h.fields) {
+        expect(f.offset).toBe(next);
+        next += f.length;
+      }
+      expect(next).toBe(h.bytes.length);
+    });
+
+    it('a single changed byte in any field is rejected', () => {
+      const rand = rng(0xc0ffee);
+      const failures: string[] = [];
+      let checked = 0;
+      for (const f of h.fields) {
+        if (f.length === 0) continue;
+        const offsets = new Set([
+          f.offset,
+          f.offset + f.length - 1,
+          f.offset + (rand() % f.length),
+        ]);
+        for (const at of offsets) {
+          const b = Uint8Array.from(h.bytes);
+          b[at] ^= 1 + (rand() % 255);
+          const v = verifyProofBytes(vk, b, opts);
+          checked++;
+          if (v.valid) failures.push(`${f.name} @${at}`);
+        }
+      }
+      expect(failures).toEqual([]);
+      expect(checked).toBeGreaterThan(h.fields.length);
+    });
+
+    it('truncation at every field boundary and trailing bytes are rejected', () => {
+      for (const f of h.fields) {
+        if (f.offset === h.bytes.length) continue; // an empty last field (transparent PCS proof)
+        expect(verifyProofBytes(vk, h.bytes.subarray(0, f.offset), opts).valid).toBe(false);
+      }
+      const longer = new Uint8Array(h.bytes.length + 1);
+      longer.set(h.bytes);
+      expect(verifyProofBytes(vk, longer, opts)).toMatchObject({ valid: false, stage: 'decode' });
+    });
+  });
+}
+
+describe('the verifier is total (fast-check)', () => {
+  const bundle = transparent as PcsBundle<Commitment, unknown>;
+  const vk = { shape: fib.shape, bundle };
+  const h = honestProof(fib, bundle, 2, 2);
+  const opts = { allowInsecureSrs: true };
+
+  it('random byte strings give invalid, never an exception', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 4096 }), (b) => {
+        const v = verifyProofBytes(vk, b, opts);
+        expect(v.valid).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('random byte strings behind a valid magic and version give invalid', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2048 }), (tail) => {
+        const b = new Uint8Array(10 + tail.length);
+        b.set(h.bytes.subarray(0, 10));
+        b.set(tail, 10);
+        expect(verifyProofBytes(vk, b, opts).valid).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('mutations of a valid proof (writes, truncation, extension) give invalid, never an exception', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(h.bytes.length - 1), fc.integer({ min: 1, max: 255 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        fc.option(fc.nat(h.bytes.length - 1)),
+        fc.uint8Array({ maxLength: 16 }),
+        (writes, cut, extra) => {
+          let b = Uint8Array.from(h.bytes);
+          for (const [at, x] of writes) b[at] ^= x;
+          if (cut !== null) b = b.subarray(0, cut);
+          if (extra.length > 0) {
+            const e = new Uint8Array(b.length + extra.length);
+            e.set(b);
+            e.set(extra, b.length);
+            b = e;
+          }
+          const v = verifyProofBytes(vk, b, opts);
+          expect(v.valid).toBe(false);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('non-byte-array input is rejected, not thrown', () => {
+    expect(verifyProofBytes(vk, 'proof' as unknown as Uint8Array).valid).toBe(false);
+    expect(verifyProofBytes(vk, null as unknown as Uint8Array).valid).toBe(false);
+  });
+});
