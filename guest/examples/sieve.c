@@ -22,7 +22,8 @@ int main(void) {
     if (composite[k >> 5] & (1u << (k & 31))) continue;
     count++;
     largest = p;
-    for (uint32_t m = p * p; m < limit && m >= p; m += 2 * p) {
+    if (p > limit / p) continue; /* p * p >= limit (and would overflow for large p) */
+    for (uint32_t m = p * p; m < limit; m += 2 * p) {
       uint32_t j = m >> 1;
       composite[j >> 5] |= 1u << (j & 31);
     }
