@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../config/env';
 import { DatabaseService } from '../db/database.service';
 import { Prisma, type Program } from '../generated/prisma/client';
 import { ProblemException } from '../common/problem';
+import { AsmError, assemble } from '../vm/asm/assembler';
 import { ElfError, loadElf } from '../vm/elf-loader';
 import { programDigestV1 } from '../vm/program-digest';
 import type { ProgramImage } from '../vm/program-image';
@@ -19,12 +20,8 @@ export interface UploadResult {
 /** Loads a program the way a worker will: ELF bytes or assembly source to an image. */
 export function loadProgramImage(format: ProgramFormat, content: Uint8Array): ProgramImage {
   if (format === 'elf') return loadElf(content);
-  throw new ProblemException(
-    422,
-    'unsupported-format',
-    'Unsupported program format',
-    'Assembly upload is not available yet; upload an ELF file.',
-  );
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(content);
+  return assemble(text);
 }
 
 function toSegmentDtos(image: ProgramImage): SegmentDto[] {
@@ -90,6 +87,11 @@ export class ProgramsService {
       if (err instanceof ElfError) {
         throw new ProblemException(422, 'invalid-elf', 'Invalid ELF file', err.message, {
           code: err.code,
+        });
+      }
+      if (err instanceof AsmError) {
+        throw new ProblemException(422, 'invalid-assembly', 'Invalid assembly', err.message, {
+          code: 'asm-error',
         });
       }
       throw err;

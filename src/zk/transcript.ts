@@ -45,7 +45,9 @@ export class Transcript {
 
   /** `domain` names the protocol (e.g. "zkvm/segment-proof"); `version` its version. */
   constructor(domain: string, version: number) {
-    this.state = keccak_256(concat([enc.encode('zkvm-transcript'), u32le(version), this.frame(domain)]));
+    this.state = keccak_256(
+      concat([enc.encode('zkvm-transcript'), u32le(version), this.frame(domain)]),
+    );
   }
 
   private frame(label: string): Uint8Array {

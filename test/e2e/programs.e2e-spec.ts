@@ -203,3 +203,47 @@ describe('Health (e2e)', () => {
     expect(ui.text).toMatch(/swagger/i);
   });
 });
+
+describe('Programs API: assembly uploads (e2e)', () => {
+  let t: TestApp;
+  let http: ReturnType<typeof request>;
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = request(t.app.getHttpServer());
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const source = '.text\n.globl _start\n_start:\n  li a0, 7\n  li a7, 93\n  ecall\n';
+
+  it('assembles RV32IM text (JSON or multipart with format=asm) into a program', async () => {
+    const res = await http
+      .post('/programs')
+      .send({ assembly: source, name: 'exit7-asm' })
+      .expect(201);
+    expect(res.body).toMatchObject({ format: 'asm', name: 'exit7-asm', sizeBytes: source.length });
+    expect(res.body.digest).toMatch(/^zkvm1:/);
+    const again = await http
+      .post('/programs')
+      .field('format', 'asm')
+      .attach('file', Buffer.from(source), 'exit7.s')
+      .expect(200);
+    expect(again.body.id).toBe(res.body.id);
+  });
+
+  it('refuses assembly with errors, naming the line, and writes nothing', async () => {
+    const before = (await http.get('/programs').expect(200)).body.total;
+    const res = await http
+      .post('/programs')
+      .send({ assembly: '.text\n  addi a0, a0\n  frobnicate x1\n' })
+      .expect(422);
+    expect(res.body).toMatchObject({
+      type: 'https://zkvm.dev/problems/invalid-assembly',
+      code: 'asm-error',
+    });
+    expect(res.body.detail).toMatch(/line \d+/);
+    const list = await http.get('/programs').expect(200);
+    expect(list.body.total).toBe(before);
+  });
+});
