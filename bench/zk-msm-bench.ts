@@ -1,0 +1,109 @@
+/**
+ * Micro-benchmark of the commitment layer: MSM throughput by scalar size and
+ * HyperKZG commit/open/verify. Every result is checked before it is timed
+ * (STYLE.md #6): the bases are the development SRS, whose τ is public, so
+ * Σ sᵢ·[τ^i]G must equal [Σ sᵢ·τ^i]G, one noble scalar multiplication.
+ *
+ *   npm run bench:zk:msm            (first run builds and caches the 2^16 dev SRS)
+ *   npm run bench:zk:msm -- --quick (2^12 only)
+ */
+import { cpus } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { FR_MODULUS } from '../src/zk/field/fr';
+import { G1, G1_GENERATOR, G1_ZERO } from '../src/zk/curve/g1';
+import { getMsmBackend, msm, msmSmall } from '../src/zk/msm';
+import { devSrs, devSrsTau } from '../src/zk/srs/dev';
+import { HyperKZG } from '../src/zk/pcs/hyperkzg';
+import { evaluateMLE } from '../src/zk/poly/multilinear';
+import { Transcript } from '../src/zk/transcript';
+
+const quick = process.argv.includes('--quick');
+const MAX_LOG = quick ? 12 : 16;
+
+function randomScalars(n: number, bits: number): bigint[] {
+  const bytes = Math.ceil(bits / 8) + 8;
+  const buf = randomBytes(n * bytes);
+  const mask = (1n << BigInt(bits)) - 1n;
+  const out = new Array<bigint>(n);
+  for (let i = 0; i < n; i++) {
+    const v = BigInt('0x' + buf.subarray(i * bytes, (i + 1) * bytes).toString('hex'));
+    out[i] = bits >= 254 ? v % FR_MODULUS : v & mask;
+  }
+  return out;
+}
+
+function expected(scalars: readonly bigint[], tau: bigint): G1 {
+  // Σ sᵢ τ^i by Horner, then one multiplication of the generator.
+  let acc = 0n;
+  for (let i = scalars.length - 1; i >= 0; i--) acc = (acc * tau + scalars[i]) % FR_MODULUS;
+  return acc === 0n ? G1_ZERO : G1_GENERATOR.multiply(acc);
+}
+
+function time<T>(f: () => T): { ms: number; out: T } {
+  const t0 = performance.now();
+  const out = f();
+  return { ms: performance.now() - t0, out };
+}
+
+function main(): void {
+  console.log(
+    `# zk MSM / HyperKZG benchmark — node ${process.version}, ${cpus()[0]?.model ?? '?'} ×${cpus().length}`,
+  );
+  console.log(`# MSM backend: ${getMsmBackend().name}`);
+  const { ms: srsMs, out: srs } = time(() => devSrs({ maxVars: MAX_LOG }));
+  const tau = devSrsTau();
+  console.log(`# dev SRS 2^${MAX_LOG} (INSECURE, cached in .cache/srs): ${srsMs.toFixed(0)} ms`);
+  console.log('');
+  console.log('| points | scalar bits | time (ms) | points/s | checked |');
+  console.log('| ---: | ---: | ---: | ---: | :---: |');
+  for (const logN of quick ? [12] : [12, 16]) {
+    const n = 2 ** logN;
+    for (const bits of [1, 8, 32, 254]) {
+      const scalars = randomScalars(n, bits);
+      const run = (): G1 =>
+        bits === 254 ? msm(srs.g1Powers, scalars) : msmSmall(srs.g1Powers, scalars, bits);
+      const first = time(run);
+      if (!first.out.equals(expected(scalars, tau)))
+        throw new Error(`MSM mismatch at 2^${logN}, ${bits} bits`);
+      // Time again after the checked (and JIT-warming) run; small cases take the best of 3.
+      let best = first.ms;
+      const reps = n * bits <= 2 ** 20 ? 3 : bits === 254 && logN === 16 ? 0 : 1;
+      for (let k = 0; k < reps; k++) best = Math.min(best, time(run).ms);
+      console.log(
+        `| 2^${logN} | ${bits} | ${best.toFixed(1)} | ${Math.round((n / best) * 1000).toLocaleString('en-US')} | yes |`,
+      );
+    }
+  }
+
+  console.log('');
+  const n = MAX_LOG;
+  const pcs = new HyperKZG(srs);
+  const evals = randomScalars(2 ** n, 254);
+  const words = randomScalars(2 ** n, 32);
+  const point = randomScalars(n, 254);
+  const value = evaluateMLE(evals, point);
+  const commit = time(() => pcs.commit(evals));
+  const commitSmall = time(() => pcs.commitSmall(words, 32));
+  if (!commitSmall.out.point.equals(expected(words, tau))) throw new Error('commitSmall mismatch');
+  const open = time(() => pcs.open(evals, point, value, commit.out, new Transcript('bench', 1)));
+  const verify = time(() =>
+    pcs.verify(commit.out, point, value, open.out, new Transcript('bench', 1)),
+  );
+  if (!verify.out) throw new Error('HyperKZG proof did not verify');
+  const reject = pcs.verify(
+    commit.out,
+    point,
+    (value + 1n) % FR_MODULUS,
+    open.out,
+    new Transcript('bench', 1),
+  );
+  if (reject) throw new Error('HyperKZG accepted a wrong value');
+  console.log(`| HyperKZG 2^${n} | time (ms) |`);
+  console.log('| --- | ---: |');
+  console.log(`| commit (254-bit values) | ${commit.ms.toFixed(0)} |`);
+  console.log(`| commitSmall (32-bit values) | ${commitSmall.ms.toFixed(0)} |`);
+  console.log(`| open | ${open.ms.toFixed(0)} |`);
+  console.log(`| verify (checked: accepts; rejects a wrong value) | ${verify.ms.toFixed(0)} |`);
+}
+
+main();
