@@ -70,10 +70,21 @@ export function proveSumcheck(
       }
       sums[0] += combine(vals);
       // X = 1 is implied by the claim; step the tables to X = 2 directly.
-      for (let k = 0; k < m; k++) vals[k] = (vals[k] + 2n * diffs[k]) % R;
+      // Additions of canonical values need one conditional subtraction, not a `%`.
+      for (let k = 0; k < m; k++) {
+        let v = vals[k] + diffs[k];
+        if (v >= R) v -= R;
+        v += diffs[k];
+        vals[k] = v >= R ? v - R : v;
+      }
       for (let x = 2; x <= degree; x++) {
         sums[x] += combine(vals);
-        if (x < degree) for (let k = 0; k < m; k++) vals[k] = (vals[k] + diffs[k]) % R;
+        if (x < degree) {
+          for (let k = 0; k < m; k++) {
+            const v = vals[k] + diffs[k];
+            vals[k] = v >= R ? v - R : v;
+          }
+        }
       }
     }
     const evals = sums.map((s) => s % R);

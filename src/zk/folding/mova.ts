@@ -18,7 +18,7 @@
  * prover calls the same functions, so prover and verifier cannot drift apart.
  */
 import { FR_MODULUS, Fr } from '../field/fr';
-import { evaluateMLE } from '../poly/multilinear';
+import { evaluateMLE, evaluationsAtIntegers, restrictToLine } from '../poly/multilinear';
 import { evalFromPoints } from '../poly/univariate';
 import { Transcript } from '../transcript';
 import type { Commitment, MultilinearPCS } from '../pcs/types';
@@ -170,22 +170,11 @@ export function proveLeaf<C extends Commitment>(
   return { inst: { ...core, comm }, wit: { W, ...p } };
 }
 
-/** Ẽ(L(X)) at X = 0..n for the line L through a and b. */
+/** Ẽ(L(X)) at X = 0..n for the line L through a and b (h_1 and h_2 of the fold). */
 function lineEvaluations(E: readonly Fr[], a: readonly Fr[], b: readonly Fr[]): Fr[] {
   const n = a.length;
   if (E.every((e) => e === 0n)) return new Array<Fr>(n + 1).fill(0n);
-  const out: Fr[] = [];
-  const diff = a.map((ai, i) => (b[i] - ai + R) % R);
-  for (let X = 0; X <= n; X++) {
-    const bx = BigInt(X);
-    out.push(
-      evaluateMLE(
-        E,
-        a.map((ai, i) => (ai + bx * diff[i]) % R),
-      ),
-    );
-  }
-  return out;
+  return evaluationsAtIntegers(restrictToLine(E, a, b), n + 1);
 }
 
 /** T = Az1∘Bz2 + Az2∘Bz1 − u1·Cz2 − u2·Cz1 (never committed; only T̃(r) is sent). */

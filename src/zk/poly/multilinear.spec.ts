@@ -7,8 +7,10 @@ import {
   eqTable,
   evaluateMLE,
   evaluateSparseMLE,
+  evaluationsAtIntegers,
   log2Exact,
   nextEval,
+  restrictToLine,
 } from './multilinear';
 import { evalFromPoints } from './univariate';
 
@@ -76,6 +78,26 @@ describe('multilinear utilities (x_0 = least significant bit)', () => {
     expect(evalFromPoints(evals, x)).toBe(f(x));
     expect(evalFromPoints(evals, 2n)).toBe(f(2n));
     expect(sub(evalFromPoints(evals, x), f(x))).toBe(0n);
+  });
+
+  it('restrictToLine gives p on the line through a and b', () => {
+    const e = rndVec(16);
+    const a = rndVec(4);
+    const b = rndVec(4);
+    const coeffs = restrictToLine(e, a, b);
+    expect(coeffs).toHaveLength(5);
+    const evals = evaluationsAtIntegers(coeffs, 5);
+    for (let x = 0n; x < 5n; x++) {
+      const pt = a.map((ai, i) => add(ai, mul(x, sub(b[i], ai))));
+      expect(evals[Number(x)]).toBe(evaluateMLE(e, pt));
+    }
+    const X = rnd();
+    expect(evalFromPoints(evals, X)).toBe(
+      evaluateMLE(
+        e,
+        a.map((ai, i) => add(ai, mul(X, sub(b[i], ai)))),
+      ),
+    );
   });
 
   it('log2Exact rejects non-powers of two', () => {

@@ -145,3 +145,60 @@ export function evaluateSparseMLE(
   }
   return acc;
 }
+
+/**
+ * The univariate restriction h(X) = p(a + X·(b − a)) of a multilinear p to the
+ * line through a and b, as coefficients (degree ≤ n). Binding x_0, x_1, … with X
+ * kept symbolic costs Σ_j 2(j+1)·2^{n−j−1} ≈ 4·2^n multiplies, against (n+1)·2^n
+ * for evaluating p at n+1 points of the line (the folding prover's h_1, h_2).
+ */
+export function restrictToLine(evals: readonly Fr[], a: readonly Fr[], b: readonly Fr[]): Fr[] {
+  const n = log2Exact(evals.length);
+  if (a.length !== n || b.length !== n) throw new RangeError('restrictToLine: point sizes');
+  // cur holds `size` polynomials of `deg + 1` coefficients each, flattened.
+  let cur: Fr[] = evals.slice();
+  let size = evals.length;
+  let deg = 0;
+  for (let j = 0; j < n; j++) {
+    const aj = a[j];
+    let dj = b[j] - aj;
+    if (dj < 0n) dj += R;
+    const half = size >> 1;
+    const w = deg + 1;
+    const nw = deg + 2;
+    const next = new Array<Fr>(half * nw);
+    for (let i = 0; i < half; i++) {
+      const lo = 2 * i * w;
+      const hi = lo + w;
+      const o = i * nw;
+      // P_lo + (a_j + X·d_j)·(P_hi − P_lo): coefficient c gets a_j·q_c + d_j·q_{c−1}.
+      let prevQ = 0n;
+      for (let c = 0; c <= deg; c++) {
+        let q = cur[hi + c] - cur[lo + c];
+        if (q < 0n) q += R;
+        let v = cur[lo + c];
+        if (q !== 0n) v += aj * q;
+        if (prevQ !== 0n) v += dj * prevQ;
+        next[o + c] = v % R;
+        prevQ = q;
+      }
+      next[o + deg + 1] = prevQ === 0n ? 0n : (dj * prevQ) % R;
+    }
+    cur = next;
+    size = half;
+    deg++;
+  }
+  return cur;
+}
+
+/** Evaluations of a polynomial given by coefficients at X = 0, 1, …, count − 1 (Horner). */
+export function evaluationsAtIntegers(coeffs: readonly Fr[], count: number): Fr[] {
+  const out: Fr[] = [];
+  for (let x = 0; x < count; x++) {
+    const bx = BigInt(x);
+    let acc = 0n;
+    for (let c = coeffs.length - 1; c >= 0; c--) acc = (acc * bx + coeffs[c]) % R;
+    out.push(acc);
+  }
+  return out;
+}
