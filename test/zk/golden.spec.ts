@@ -1,0 +1,42 @@
+/**
+ * Golden bytes (STYLE.md #3): the encoding of one small proof and one leaf
+ * challenge are pinned, so any change to the transcript order, the labels or the
+ * layout is a visible, deliberate change (and must come with a protocol version
+ * bump and an update of docs/protocol.md §5/§7).
+ *
+ * To regenerate after such a change: run `npx jest test/zk/golden`, check that the
+ * change is intended, and paste the "received" values below.
+ */
+import { keccak_256 } from '@noble/hashes/sha3';
+import { liftCore } from '../../src/zk/folding/mova';
+import { headerDigest } from '../../src/zk/folding/statement';
+import { statementHeader } from '../../src/zk/spartan/pipeline';
+import { fib, honestProof, transparent } from './helpers';
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+describe('golden bytes', () => {
+  it('proof encoding of fibonacci, 2 segments of 2^1 steps, transparent PCS', () => {
+    const h = honestProof(fib, transparent, 1, 2);
+    expect(hex(h.bytes.subarray(0, 10))).toBe('5a4b564d464f4c440100');
+    expect(h.bytes.length).toBe(GOLDEN_LENGTH);
+    expect(hex(keccak_256(h.bytes))).toBe(GOLDEN_PROOF_HASH);
+  });
+
+  it('leaf lift challenge', () => {
+    const hd = headerDigest(statementHeader(fib.shape, transparent, 1, 2));
+    const core = liftCore({ shape: fib.shape, k: 1, hd }, 0, new Uint8Array([1, 2, 3]), [
+      5n,
+      6n,
+      7n,
+      8n,
+    ]);
+    expect(core.r[0].toString(16)).toBe(GOLDEN_R0);
+    expect(hex(core.digest)).toBe(GOLDEN_DIGEST);
+  });
+});
+
+const GOLDEN_LENGTH = 2262;
+const GOLDEN_PROOF_HASH = 'e2965bea4039a481466c957a6f327a9923d613fae685332af560628fbc84ef44';
+const GOLDEN_R0 = '15d3f84ba2c40f541c2b321f0de27bb2fdf8d633c20e5783dbf07c8f496d18e';
+const GOLDEN_DIGEST = '7de93fe333f38b3e44f12acc6909cc596124aa69b2513b9d6021a56aa5416519';
