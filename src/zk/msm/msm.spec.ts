@@ -96,10 +96,28 @@ describe('MSM agrees with the naive noble sum', () => {
     expect(() => msm(affineFromG1(points.slice(0, 2)), [1n, 2n, 3n])).toThrow(/bases/);
   });
 
-  it('window choice grows with n and bits, and is 1 for bits', () => {
-    expect(chooseWindow(1 << 16, 1)).toBe(1);
-    expect(chooseWindow(1 << 16, 254)).toBeGreaterThanOrEqual(10);
-    expect(chooseWindow(1 << 12, 254)).toBeLessThan(chooseWindow(1 << 16, 254));
+  it('window choice: one unsigned 1-bit window for bits, wider signed windows for big MSMs', () => {
+    expect(chooseWindow(1 << 16, 1)).toEqual({ c: 1, signed: false, windows: 1, buckets: 1 });
+    expect(chooseWindow(1 << 16, 8)).toMatchObject({ c: 8, signed: false, windows: 1 });
+    const big = chooseWindow(1 << 16, 254);
+    expect(big.signed).toBe(true);
+    expect(big.c).toBeGreaterThanOrEqual(10);
+    expect(chooseWindow(1 << 12, 254).c).toBeLessThan(big.c);
+  });
+
+  it('signed digits: carries across windows, r − 1 and 2^k − 1 patterns', () => {
+    const sc = [
+      FR_MODULUS - 1n,
+      (1n << 253n) - 1n,
+      (1n << 200n) + (1n << 199n) - 1n,
+      0x8000000080000000n,
+      (1n << 64n) - 1n,
+      1n << 253n,
+    ];
+    const pts = points.slice(0, sc.length);
+    expect(msm(bases, sc).equals(msmNaive(pts, sc))).toBe(true);
+    // Enough points that the planner picks signed windows (checked above for 2^16; here for 70).
+    expect(chooseWindow(70, 254).signed).toBe(true);
   });
 
   it('is linear in the scalars (homomorphism used by folding)', () => {

@@ -12,9 +12,12 @@
  * inversion per round for all buckets, g1-fast.ts); bucket reduction uses the
  * running-sum trick (Σ k·B_k = Σ_k Σ_{j≥k} B_j) in Jacobian coordinates.
  *
- * Differences from arkworks: no signed digits and no parallelism (yet); a
+ * Digits are signed (in [−2^(c−1), 2^(c−1)], negative ones add −P, which is
+ * free in affine form) when the cost model says halving the buckets is worth
+ * the extra carry window. Differences from arkworks: no parallelism (yet); a
  * WebAssembly backend will replace this one behind `MsmBackend` (index.ts).
  */
+import { FP_MODULUS } from '../curve/fp';
 import {
   AffinePoints,
   Jac,
@@ -25,15 +28,36 @@ import {
   jacDouble,
 } from '../curve/g1-fast';
 
-/** Chooses the window width minimising ⌈bits/c⌉·(N + 4·2^c); 4 ≈ cost of a Jacobian add over an affine one. */
-export function chooseWindow(n: number, bits: number): number {
-  let best = 1;
+export interface WindowPlan {
+  /** Window width in bits. */
+  readonly c: number;
+  /** Signed digits in [−2^(c−1), 2^(c−1)]: half the buckets, one more window for the carry. */
+  readonly signed: boolean;
+  readonly windows: number;
+  /** Number of buckets per window, excluding the zero digit. */
+  readonly buckets: number;
+}
+
+/**
+ * Chooses the window width (and signed or unsigned digits) minimising
+ * windows·(N + 4·buckets); 4 ≈ the cost of the two Jacobian additions per
+ * bucket in the running sum relative to one batch-affine addition.
+ */
+export function chooseWindow(n: number, bits: number): WindowPlan {
+  let best: WindowPlan = { c: 1, signed: false, windows: bits, buckets: 1 };
   let bestCost = Infinity;
   for (let c = 1; c <= Math.min(16, bits); c++) {
-    const cost = Math.ceil(bits / c) * (n + 4 * 2 ** c);
-    if (cost < bestCost) {
-      bestCost = cost;
-      best = c;
+    const plans: WindowPlan[] = [
+      { c, signed: false, windows: Math.ceil(bits / c), buckets: 2 ** c - 1 },
+    ];
+    if (c >= 2)
+      plans.push({ c, signed: true, windows: Math.ceil((bits + 1) / c), buckets: 2 ** (c - 1) });
+    for (const plan of plans) {
+      const cost = plan.windows * (n + 4 * plan.buckets);
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = plan;
+      }
     }
   }
   return best;
@@ -74,54 +98,73 @@ export function pippengerJac(bases: AffinePoints, scalars: readonly bigint[], bi
     for (let l = 0; l < L; l++) if (limbs[i * L + l] !== 0) nz = true;
     if (nz) live.push(i);
   }
-  const c = chooseWindow(live.length, bits);
-  const windows = Math.ceil(bits / c);
-  const nb = 1 << c;
-  const mask = nb - 1;
-  const digits = new Int32Array(live.length);
-  const count = new Int32Array(nb);
-  const start = new Int32Array(nb);
-  const len = new Int32Array(nb);
-  const wx = new Array<bigint>(live.length);
-  const wy = new Array<bigint>(live.length);
+  const m = live.length;
+  const { c, signed, windows, buckets } = chooseWindow(m, bits);
+  const mask = (1 << c) - 1;
+  const half = 1 << (c - 1);
+  // digits[k·windows + w]: the w-th digit of live scalar k; negative means "add −P".
+  const digits = new Int32Array(m * windows);
+  for (let k = 0; k < m; k++) {
+    const li = live[k] * L;
+    let carry = 0;
+    for (let w = 0; w < windows; w++) {
+      const off = w * c;
+      const limb = off >>> 5;
+      let d = 0;
+      if (limb < L) {
+        const sh = off & 31;
+        d = limbs[li + limb] >>> sh;
+        if (sh + c > 32 && limb + 1 < L) d |= limbs[li + limb + 1] << (32 - sh);
+        d &= mask;
+      }
+      d += carry;
+      if (signed && d > half) {
+        d -= 1 << c;
+        carry = 1;
+      } else {
+        carry = 0;
+      }
+      digits[k * windows + w] = d;
+    }
+  }
+  const count = new Int32Array(buckets + 1);
+  const start = new Int32Array(buckets + 1);
+  const len = new Int32Array(buckets + 1);
+  const fill = new Int32Array(buckets + 1);
+  const wx = new Array<bigint>(m);
+  const wy = new Array<bigint>(m);
   let result: Jac = { ...JAC_ZERO };
   for (let w = windows - 1; w >= 0; w--) {
-    for (let d = 0; d < c; d++) result = jacDouble(result);
-    const off = w * c;
-    const limb = off >>> 5;
-    const sh = off & 31;
-    const spill = sh + c > 32 && limb + 1 < L;
+    for (let i = 0; i < c; i++) result = jacDouble(result);
     count.fill(0);
-    for (let k = 0; k < live.length; k++) {
-      const base = live[k] * L + limb;
-      let d = limbs[base] >>> sh;
-      if (spill) d |= limbs[base + 1] << (32 - sh);
-      d &= mask;
-      digits[k] = d;
-      count[d]++;
+    for (let k = 0; k < m; k++) {
+      const d = digits[k * windows + w];
+      count[d < 0 ? -d : d]++;
     }
-    // Counting sort of the live points by digit into the work arrays.
+    // Counting sort of the live points by |digit| into the work arrays.
     let acc = 0;
-    for (let d = 1; d < nb; d++) {
-      start[d] = acc;
-      len[d] = count[d];
-      acc += count[d];
+    for (let b = 1; b <= buckets; b++) {
+      start[b] = acc;
+      fill[b] = acc;
+      len[b] = count[b];
+      acc += count[b];
     }
-    const fill = Int32Array.from(start);
-    for (let k = 0; k < live.length; k++) {
-      const d = digits[k];
+    for (let k = 0; k < m; k++) {
+      const d = digits[k * windows + w];
       if (d === 0) continue;
-      const j = fill[d]++;
-      wx[j] = bases.xs[live[k]];
-      wy[j] = bases.ys[live[k]];
+      const b = d < 0 ? -d : d;
+      const j = fill[b]++;
+      const i = live[k];
+      wx[j] = bases.xs[i];
+      wy[j] = d < 0 ? FP_MODULUS - bases.ys[i] : bases.ys[i];
     }
     start[0] = 0;
     len[0] = 0;
     batchAffineSumGroups(wx, wy, start, len);
     let running: Jac = { ...JAC_ZERO };
     let sum: Jac = { ...JAC_ZERO };
-    for (let d = nb - 1; d >= 1; d--) {
-      if (len[d] === 1) running = jacAddAffine(running, wx[start[d]], wy[start[d]]);
+    for (let b = buckets; b >= 1; b--) {
+      if (len[b] === 1) running = jacAddAffine(running, wx[start[b]], wy[start[b]]);
       if (running.z !== 0n) sum = jacAdd(sum, running);
     }
     result = jacAdd(result, sum);
