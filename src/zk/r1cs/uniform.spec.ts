@@ -8,8 +8,15 @@ import {
   dimensions,
   evaluateIO,
   evaluateMatrices,
+  ONE,
+  UniformBuilder,
+  findUnsatisfied,
   firstUnsatisfiedRow,
+  generateWitness,
   multiply,
+  pub,
+  w,
+  wNext,
   shapeDigest,
 } from './uniform';
 import { evaluateMLE } from '../poly/multilinear';
@@ -121,6 +128,40 @@ describe('uniform R1CS', () => {
       });
     });
   }
+
+  it('builder + generateWitness: a counter with a cross-step constraint and boundary inputs', () => {
+    const b = new UniformBuilder();
+    const c = b.witness();
+    const sq = b.witness();
+    const start = b.publicInput();
+    const end = b.publicInput();
+    b.constrain(
+      [
+        [wNext(c), 1],
+        [w(c), -1],
+      ],
+      [[ONE, 1]],
+      [[ONE, 3]],
+    );
+    b.constrain([[w(c), 1]], [[w(c), 1]], [[w(sq), 1]]);
+    b.constrainAt('first', [[w(c), 1]], [[ONE, 1]], [[pub(start), 1]]);
+    b.constrainAt('last', [[w(sq), 1]], [[ONE, 1]], [[pub(end), 1]]);
+    const shape = b.build();
+    expect(shape.transitionRows).toEqual([0]);
+    const k = 3;
+    const W = generateWitness(shape, k, (a) => {
+      a.set(c, a.step === 0 ? 5 : a.prev(c) + 3n);
+      a.set(sq, a.get(c) * a.get(c));
+    });
+    const last = 5 + 3 * 7;
+    expect(findUnsatisfied(shape, k, W, [5n, BigInt(last * last)])).toBeNull();
+    expect(findUnsatisfied(shape, k, W, [5n, 1n])).toEqual({ step: 7, row: 3 });
+    const bad = [...W];
+    bad[4 * shape.m + c] += 1n;
+    expect(findUnsatisfied(shape, k, bad, [5n, BigInt(last * last)])).toEqual({ step: 3, row: 0 });
+    expect(() => b.constrain([[pub(start), 1]], [], [])).toThrow(/boundary/);
+    expect(() => b.constrainAt('first', [[wNext(c), 1]], [], [])).toThrow(/next step/);
+  });
 
   it('the digest separates circuits', () => {
     expect(Buffer.from(shapeDigest(fibonacciCircuit().shape))).not.toEqual(

@@ -352,6 +352,65 @@ export function errorVector(p: Products, u: Fr): Fr[] {
   return E;
 }
 
+/** What a witness generator sees of one step while filling it in (generateWitness). */
+export interface StepAssignment {
+  readonly step: number;
+  set(col: number, value: Fr | number | bigint): void;
+  /** A value already set in this step. */
+  get(col: number): Fr;
+  /** A value of the previous step (step ≥ 1). */
+  prev(col: number): Fr;
+}
+
+/**
+ * Builds W step by step: `fill` is called for t = 0, 1, …, T−1 and assigns that
+ * step's columns (unassigned columns are 0). Values are reduced into Fr, so
+ * negative integers may be passed.
+ */
+export function generateWitness(
+  shape: UniformShape,
+  k: number,
+  fill: (a: StepAssignment) => void,
+): Fr[] {
+  const { T, m } = dimensions(shape, k);
+  const W = new Array<Fr>(T * m).fill(0n);
+  for (let t = 0; t < T; t++) {
+    const base = t * m;
+    const check = (col: number): void => {
+      if (!Number.isInteger(col) || col < 0 || col >= m)
+        throw new RangeError(`column ${col} outside 0..${m - 1}`);
+    };
+    fill({
+      step: t,
+      set(col, value) {
+        check(col);
+        W[base + col] = toFr(value);
+      },
+      get(col) {
+        check(col);
+        return W[base + col];
+      },
+      prev(col) {
+        check(col);
+        if (t === 0) throw new RangeError('step 0 has no previous step');
+        return W[base - m + col];
+      },
+    });
+  }
+  return W;
+}
+
+/** The first unsatisfied constraint as (step, row of the block), or null. */
+export function findUnsatisfied(
+  shape: UniformShape,
+  k: number,
+  W: readonly Fr[],
+  x: readonly Fr[],
+): { step: number; row: number } | null {
+  const i = firstUnsatisfiedRow(shape, k, W, x);
+  return i < 0 ? null : { step: Math.floor(i / shape.q), row: i % shape.q };
+}
+
 /** The index of the first unsatisfied row, or −1 (a debugging aid for circuit writers). */
 export function firstUnsatisfiedRow(
   shape: UniformShape,
