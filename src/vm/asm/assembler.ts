@@ -559,7 +559,7 @@ export function assemble(source: string): ProgramImage {
 
   // Layout: text then rodata (read+execute), data then bss on the next page (read+write).
   const rodataStart = Math.ceil(size.text / 16) * 16;
-  const codeSize = rodataStart + size.rodata;
+  const codeSize = size.rodata > 0 ? rodataStart + size.rodata : size.text;
   const dataBase = PROGRAM_BASE + Math.ceil(Math.max(codeSize, 4) / 4096) * 4096;
   const bssStart = Math.ceil(size.data / 16) * 16;
   const base: Record<SectionName, number> = {

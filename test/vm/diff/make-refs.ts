@@ -5,12 +5,36 @@
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { writeElf } from '../../../src/vm/elf-writer';
 import { guestCases, readGuest } from '../guest-cases';
 import { imageDigest } from './programs';
 import { REFS_PATH, RefsFile, fixedSuite } from './suite';
 import { qemuAvailable, runQemu } from './qemu';
+
+const CORPUS = join(__dirname, '..', '..', '..', 'src', 'vm', 'asm', 'testdata', 'gnu-corpus.s');
+
+/** Assembles the assembler's corpus with GNU as and ld at PROGRAM_BASE and keeps .text words. */
+function gnuCorpusWords(): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'zkvm-as-'));
+  const run = (cmd: string, args: string[]): void => {
+    const r = spawnSync(cmd, args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+  };
+  try {
+    run('riscv64-unknown-elf-as', ['-march=rv32im', '-mabi=ilp32', '-mno-relax', '-o', join(dir, 'c.o'), CORPUS]);
+    run('riscv64-unknown-elf-ld', ['-m', 'elf32lriscv', '-Ttext=0x10000', '--no-relax', '-o', join(dir, 'c.elf'), join(dir, 'c.o')]);
+    run('riscv64-unknown-elf-objcopy', ['-O', 'binary', '-j', '.text', join(dir, 'c.elf'), join(dir, 'c.bin')]);
+    const bin = readFileSync(join(dir, 'c.bin'));
+    const words: string[] = [];
+    for (let i = 0; i < bin.length; i += 4) words.push(bin.readUInt32LE(i).toString(16).padStart(8, '0'));
+    return words;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 function main(): void {
   if (!qemuAvailable()) {
@@ -45,6 +69,11 @@ function main(): void {
     });
   }
   writeFileSync(REFS_PATH, JSON.stringify(refs, null, 2) + '\n');
+  const words = gnuCorpusWords();
+  writeFileSync(
+    CORPUS.replace(/\.s$/, '.reference.json'),
+    JSON.stringify({ note: 'GNU as + ld output for gnu-corpus.s (npm run vm:refs). Do not edit.', words }, null, 2) + '\n',
+  );
   process.stdout.write(
     `wrote ${refs.programs.length} programs and ${refs.guests.length} guest runs to ${REFS_PATH}\n`,
   );
