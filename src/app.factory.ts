@@ -29,8 +29,10 @@ export async function createApp(
     logger: opts.quiet ? false : undefined,
   });
   app.useLogger(app.get(Logger));
-  // A base64 ELF is 4/3 of its size; leave room for the other JSON fields.
-  const jsonLimit = Math.ceil((config.maxProgramBytes * 4) / 3) + 64 * 1024;
+  // The largest JSON body: a base64 ELF (4/3 of its size), or two hex inputs
+  // (twice theirs); leave room for the other fields.
+  const jsonLimit =
+    Math.max(Math.ceil((config.maxProgramBytes * 4) / 3), 4 * config.maxInputBytes) + 64 * 1024;
   app.useBodyParser('json', { limit: jsonLimit });
   app.useGlobalPipes(
     new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }),

@@ -5,6 +5,7 @@ import type { AppConfig } from './config/env';
 import { DatabaseModule } from './db/database.module';
 import { HealthModule } from './health/health.module';
 import { ProgramsModule } from './programs/programs.module';
+import { ProofsModule } from './proofs/proofs.module';
 
 @Module({})
 export class AppModule {
@@ -25,6 +26,7 @@ export class AppModule {
         DatabaseModule,
         HealthModule,
         ProgramsModule,
+        ProofsModule,
       ],
     };
   }

@@ -26,6 +26,17 @@ export interface AppConfig {
   /** Largest accepted program upload (ELF or assembly source), in bytes. */
   maxProgramBytes: number;
   logLevel: LogLevel;
+  /** Largest public or private input of a job, in bytes. */
+  maxInputBytes: number;
+  /** Cycle limit of a job when the request gives none, and the most a request may ask for. */
+  defaultCycleLimit: number;
+  maxCycleLimit: number;
+  /** Jobs this process runs at once in worker threads; 0: this process only serves HTTP. */
+  workerConcurrency: number;
+  /** A running job whose worker has not renewed its lease for this long is requeued. */
+  jobLeaseMs: number;
+  /** Attempts (lease expiries included) before a job fails for good. */
+  jobMaxAttempts: number;
 }
 
 export class ConfigError extends Error {
@@ -98,8 +109,30 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const logLevel = LOG_LEVELS.includes(rawLevel) ? rawLevel : 'info';
 
+  const maxInputBytes = intVar(env, 'MAX_INPUT_BYTES', 1024 * 1024, 0, 64 * 1024 * 1024, problems);
+  const maxCycleLimit = intVar(env, 'MAX_CYCLE_LIMIT', 2 ** 28, 1, 2 ** 32 - 1, problems);
+  const defaultCycleLimit = Math.min(
+    intVar(env, 'DEFAULT_CYCLE_LIMIT', 2 ** 24, 1, 2 ** 32 - 1, problems),
+    maxCycleLimit,
+  );
+  const workerConcurrency = intVar(env, 'WORKER_CONCURRENCY', 1, 0, 64, problems);
+  const jobLeaseMs = intVar(env, 'JOB_LEASE_SECONDS', 30, 2, 3600, problems) * 1000;
+  const jobMaxAttempts = intVar(env, 'JOB_MAX_ATTEMPTS', 3, 1, 100, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return { port, host, database, maxProgramBytes, logLevel };
+  return {
+    port,
+    host,
+    database,
+    maxProgramBytes,
+    logLevel,
+    maxInputBytes,
+    defaultCycleLimit,
+    maxCycleLimit,
+    workerConcurrency,
+    jobLeaseMs,
+    jobMaxAttempts,
+  };
 }
 
 /** Nest injection token for the validated AppConfig. */

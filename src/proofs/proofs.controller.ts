@@ -1,0 +1,114 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ProblemDetails } from '../common/problem';
+import {
+  CreateProofDto,
+  ListProofsQueryDto,
+  ProofJobDto,
+  ProofJobListDto,
+} from './dto/proof-job.dto';
+import { ProofsService } from './proofs.service';
+
+@ApiTags('proofs')
+@Controller('proofs')
+export class ProofsController {
+  constructor(private readonly proofs: ProofsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    operationId: 'createProof',
+    summary: 'Start a job that runs (and proves) a program on inputs',
+    description:
+      'Queues a job and answers at once with its id and a Location header; poll GET /proofs/{id}. ' +
+      'The private input is stored only while the job runs and erased when it ends.',
+  })
+  @ApiAcceptedResponse({ type: ProofJobDto, description: 'Queued' })
+  @ApiBadRequestResponse({ type: ProblemDetails })
+  @ApiPayloadTooLargeResponse({
+    type: ProblemDetails,
+    description: 'An input is larger than MAX_INPUT_BYTES',
+  })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemDetails,
+    description: 'Unknown program, or limits exceeded',
+  })
+  @ApiResponse({
+    status: 501,
+    type: ProblemDetails,
+    description: 'mode "prove" is not available on this server yet',
+  })
+  async create(
+    @Body() dto: CreateProofDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ProofJobDto> {
+    const job = await this.proofs.create(dto);
+    res.location(`/proofs/${job.id}`);
+    return job;
+  }
+
+  @Get()
+  @ApiOperation({
+    operationId: 'listProofs',
+    summary: 'List proof jobs, newest first, with filters',
+  })
+  @ApiOkResponse({ type: ProofJobListDto })
+  @ApiBadRequestResponse({ type: ProblemDetails })
+  list(@Query() q: ListProofsQueryDto): Promise<ProofJobListDto> {
+    return this.proofs.list({
+      status: q.status,
+      programId: q.programId,
+      limit: q.limit ?? 50,
+      offset: q.offset ?? 0,
+    });
+  }
+
+  @Get(':id')
+  @ApiOperation({
+    operationId: 'getProof',
+    summary: 'Status, progress, timestamps and result of a proof job',
+  })
+  @ApiOkResponse({ type: ProofJobDto })
+  @ApiBadRequestResponse({ type: ProblemDetails, description: 'The id is not a UUID' })
+  @ApiNotFoundResponse({ type: ProblemDetails })
+  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<ProofJobDto> {
+    return this.proofs.get(id);
+  }
+
+  @Delete(':id')
+  @ApiOperation({
+    operationId: 'cancelProof',
+    summary: 'Cancel a queued or running job',
+    description:
+      'A queued job is cancelled at once; a running one stops within seconds (status shows it).',
+  })
+  @ApiOkResponse({ type: ProofJobDto })
+  @ApiNotFoundResponse({ type: ProblemDetails })
+  @ApiConflictResponse({ type: ProblemDetails, description: 'The job already succeeded or failed' })
+  cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<ProofJobDto> {
+    return this.proofs.cancel(id);
+  }
+}
