@@ -1,0 +1,72 @@
+/**
+ * Moving accumulators between worker threads (docs/protocol.md §2, Trees).
+ *
+ * Folds of one tree level run in parallel workers; what crosses a thread
+ * boundary must be plain data. Witnesses (bigint arrays) already are; instances
+ * carry a commitment object, which travels as its canonical bytes and is
+ * decoded on the other side through the PCS codec (total: null on bad bytes).
+ */
+import { FR_BYTES, Fr, fromBytesLE, toBytesLE } from '../field/fr';
+import type { PcsCodec } from '../encoding/pcs-codec';
+import type { Commitment } from '../pcs/types';
+import type { AccInstance } from './mova';
+
+/** Plain, structured-clone-safe form of an accumulated instance. */
+export interface PlainAccInstance {
+  comm: Uint8Array;
+  x: Uint8Array;
+  u: Uint8Array;
+  r: Uint8Array;
+  v: Uint8Array;
+  digest: Uint8Array;
+}
+
+function packScalars(xs: readonly Fr[]): Uint8Array {
+  const out = new Uint8Array(xs.length * FR_BYTES);
+  xs.forEach((x, i) => out.set(toBytesLE(x), i * FR_BYTES));
+  return out;
+}
+
+function unpackScalars(b: Uint8Array): Fr[] | null {
+  if (b.length % FR_BYTES !== 0) return null;
+  const out: Fr[] = [];
+  for (let o = 0; o < b.length; o += FR_BYTES) {
+    const x = fromBytesLE(b.subarray(o, o + FR_BYTES));
+    if (x === null) return null;
+    out.push(x);
+  }
+  return out;
+}
+
+export function toPlainInstance<C extends Commitment>(inst: AccInstance<C>): PlainAccInstance {
+  return {
+    comm: inst.comm.toBytes(),
+    x: packScalars(inst.x),
+    u: toBytesLE(inst.u),
+    r: packScalars(inst.r),
+    v: toBytesLE(inst.v),
+    digest: Uint8Array.from(inst.digest),
+  };
+}
+
+export function fromPlainInstance<C extends Commitment, P>(
+  codec: PcsCodec<C, P>,
+  nVars: number,
+  p: PlainAccInstance,
+): AccInstance<C> | null {
+  const comm = codec.decodeCommitment(p.comm, nVars);
+  const x = unpackScalars(p.x);
+  const r = unpackScalars(p.r);
+  const u = fromBytesLE(p.u);
+  const v = fromBytesLE(p.v);
+  if (
+    comm === null ||
+    x === null ||
+    r === null ||
+    u === null ||
+    v === null ||
+    p.digest.length !== 32
+  )
+    return null;
+  return { comm, x, u, r, v, digest: Uint8Array.from(p.digest) };
+}
