@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
+import { sha256 } from '@noble/hashes/sha2';
 import { FR_MODULUS, Fr, add, mul, sub } from '../field/fr';
 import { G1_GENERATOR, G1_ZERO, g1ToBytes } from '../curve/g1';
 import { msm } from '../msm';
 import { evaluateMLE } from '../poly/multilinear';
-import { devSrs } from '../srs/dev';
+import { devSrs, devSrsTau } from '../srs/dev';
 import { readPtauFile } from '../srs/ptau';
 import { verifierKey } from '../srs/types';
 import { Transcript } from '../transcript';
@@ -60,6 +61,14 @@ describe('HyperKZG completeness', () => {
     const e2 = rndVec(8);
     const p2 = pcs.open(e2, [1n, 0n, 1n], e2[5], pcs.commit(e2), tr());
     expect(pcs.verify(pcs.commit(e2), [1n, 0n, 1n], e2[5], p2, tr())).toBe(true);
+  });
+
+  it('Commit(e) = [f(τ)]G1 with f(X) = Σ e_j X^j (checked with the dev SRS trapdoor)', () => {
+    const tau = devSrsTau();
+    const e = rndVec(100);
+    let f = 0n;
+    for (let j = e.length - 1; j >= 0; j--) f = add(mul(f, tau), e[j]);
+    expect(pcs.commit(e).point.equals(G1_GENERATOR.multiply(f))).toBe(true);
   });
 
   it('commitSmall equals commit, and commitments are additively homomorphic', () => {
@@ -289,5 +298,39 @@ describe('HyperKZG proof codec', () => {
     expect(b.srs.insecure).toBe(true);
     expect(b.srs.id).toMatch(/^[0-9a-f]{64}$/);
     expect(b.codec.schemeId).toBe('hyperkzg-bn254');
+  });
+});
+
+describe('HyperKZG golden values (protocol changes must be deliberate)', () => {
+  // To regenerate after an intended protocol change: run this suite and copy the
+  // received values from the failure message into the expectations below, and
+  // say so in docs/commitments.md.
+  const small = devSrs({ maxVars: 3, cacheDir: null });
+  const p3 = new HyperKZG(small);
+  const evals = [3n, 1n, 4n, 1n, 5n, 9n, 2n, 6n];
+  const point = [7n, 11n, 13n];
+  const value = evaluateMLE(evals, point);
+
+  it('pins the dev SRS id, a commitment and an encoded proof', () => {
+    expect(Buffer.from(small.id).toString('hex')).toBe(
+      '1eeaabf8b5e49b4ad2ae36e7b3b82e1227e4d9c87367ae4166f12acbb8992a5f',
+    );
+    const c = p3.commit(evals);
+    expect(Buffer.from(c.toBytes()).toString('hex')).toBe(
+      'c91daa8484e23fa61f76995c46e79ac09672b08ee6d163c8f7b1bcebe5b0a1a4',
+    );
+    const t = new Transcript('golden', 1);
+    const proof = p3.open(evals, point, value, c, t);
+    const digest = Buffer.from(sha256(encodeHyperKzgProof(proof))).toString('hex');
+    expect(digest).toBe('e8257e341a1c6e565c726818b3d6c62ebae06ee00a0462dbaa5563f0090446f3');
+  });
+
+  it('leaves the prover and verifier transcripts in the same state', () => {
+    const c = p3.commit(evals);
+    const tp = new Transcript('golden', 1);
+    const tv = new Transcript('golden', 1);
+    const proof = p3.open(evals, point, value, c, tp);
+    expect(p3.verify(c, point, value, proof, tv)).toBe(true);
+    expect(tv.challengeScalar('next')).toBe(tp.challengeScalar('next'));
   });
 });

@@ -25,6 +25,10 @@ describe('snarkjs .ptau reader (test/fixtures/pot6.ptau)', () => {
     expect(affineToG1(srs.g1Powers, 0).equals(G1_GENERATOR)).toBe(true);
     expect(srs.g2.equals(G2_GENERATOR)).toBe(true);
     expect(srs.id).toEqual(srsId(G1_GENERATOR, G2_GENERATOR, srs.tauG2, 6));
+    // Golden: the fixture's id (changes only if the id definition changes; see docs/commitments.md §2).
+    expect(Buffer.from(srs.id).toString('hex')).toBe(
+      'ed95d25c4017a019f11dd363ee8438dcd34656fdca2fde151e485395ecd34a9f',
+    );
   });
 
   it('powers satisfy e([τ^i]G1, [1]G2) = e([τ^(i−1)]G1, [τ]G2)', () => {
