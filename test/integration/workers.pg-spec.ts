@@ -1,0 +1,104 @@
+/**
+ * Scale-out and crash safety against a real PostgreSQL server (CI runs this with
+ * DATABASE_URL set; `npm run test:pg`). Two `src/worker.ts` processes share the
+ * queue of one database; the API process runs no jobs itself. One worker is
+ * killed with SIGKILL in the middle of a job: its lease expires and the other
+ * worker finishes the job.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import request from 'supertest';
+import { DatabaseService } from '../../src/db/database.service';
+import { pollUntil } from '../helpers/poll';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+const ROOT = join(__dirname, '..', '..');
+// About 2 cycles per iteration: a few seconds of guest execution per job.
+const SPIN = (iterations: number) =>
+  `.text\n.globl _start\n_start:\n  li t0, ${iterations}\nloop:\n  addi t0, t0, -1\n  bnez t0, loop\n  li a0, 0\n  li a7, 93\n  ecall\n`;
+
+function startWorker(databaseUrl: string, name: string): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(ROOT, 'src', 'worker.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        DATABASE_URL: databaseUrl,
+        WORKER_CONCURRENCY: '1',
+        JOB_LEASE_SECONDS: '2',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  child.on('error', (err) => console.error(`worker ${name}:`, err));
+  return child;
+}
+
+describe('worker processes sharing the PostgreSQL queue', () => {
+  let t: TestApp;
+  let http: ReturnType<typeof request>;
+  const workers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    if (!process.env.DATABASE_URL)
+      throw new Error('this suite needs DATABASE_URL (a PostgreSQL server)');
+    t = await startTestApp({ WORKER_CONCURRENCY: '0', MAX_CYCLE_LIMIT: '2000000000' });
+    http = request(t.app.getHttpServer());
+  });
+  afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    await t?.close();
+  });
+
+  it('both workers take jobs, and a job whose worker is SIGKILLed still succeeds', async () => {
+    const url = t.config.database.kind === 'postgres' ? t.config.database.url : '';
+    const prisma = t.app.get(DatabaseService).prisma;
+    const program = (
+      await http
+        .post('/programs')
+        .send({ assembly: SPIN(40_000_000) })
+        .expect(201)
+    ).body.id;
+    const submit = async () =>
+      (
+        await http
+          .post('/proofs')
+          .send({ programId: program, options: { mode: 'execute', cycleLimit: 2_000_000_000 } })
+          .expect(202)
+      ).body.id as string;
+    const jobs = [await submit(), await submit()];
+    workers.push(startWorker(url, 'a'), startWorker(url, 'b'));
+
+    // Both jobs get claimed, by two different workers.
+    const running = await pollUntil(
+      () => prisma.proofJob.findMany({ where: { id: { in: jobs } } }),
+      (rows) => rows.every((r) => r.status === 'executing' && r.workerId !== null),
+      { timeoutMs: 60_000 },
+    );
+    expect(new Set(running.map((r) => r.workerId)).size).toBe(2);
+
+    // Kill the worker that holds the first job, mid-execution.
+    const victimId = running.find((r) => r.id === jobs[0])!.workerId!;
+    const victimPid = Number(victimId.split(':')[1]);
+    const victim = workers.find((w) => w.pid === victimPid)!;
+    expect(victim).toBeDefined();
+    victim.kill('SIGKILL');
+
+    const done = await pollUntil(
+      () => prisma.proofJob.findMany({ where: { id: { in: jobs } } }),
+      (rows) => rows.every((r) => ['succeeded', 'failed', 'cancelled'].includes(r.status)),
+      { timeoutMs: 120_000, intervalMs: 250 },
+    );
+    for (const r of done) {
+      expect(r.status).toBe('succeeded');
+      expect(r.privateInput).toBeNull();
+    }
+    const rescued = done.find((r) => r.id === jobs[0])!;
+    expect(rescued.attempts).toBe(2);
+    expect(rescued.workerId).not.toBe(victimId);
+  });
+});
