@@ -7,6 +7,8 @@ import { Machine } from '../../src/vm/machine';
 import { randomProgram } from './diff/programs';
 import { compareWords } from './diff/suite';
 import { qemuAvailable, runQemu } from './diff/qemu';
+import { guestCases, readGuest } from './guest-cases';
+import { loadElf } from '../../src/vm/elf-loader';
 
 const PROGRAMS = Number(process.env.ZKVM_QEMU_PROGRAMS ?? 200);
 const LENGTH = Number(process.env.ZKVM_QEMU_LENGTH ?? 200);
@@ -32,5 +34,27 @@ describe('live differential against qemu-riscv32', () => {
     }
     if (mismatches.length) process.stderr.write(`replay with ZKVM_QEMU_SEED=${seed}\n`);
     expect(mismatches).toEqual([]);
+  });
+
+  it('the example guests match on their fixed inputs', () => {
+    for (const c of guestCases()) {
+      const elf = readGuest(c);
+      const q = runQemu(elf, c.publicInput, c.privateInput);
+      const v = new Machine(loadElf(elf), {
+        publicInput: c.publicInput,
+        privateInput: c.privateInput,
+      }).run();
+      expect({
+        name: c.name,
+        out: Buffer.from(v.publicOutput).toString('hex'),
+        status: v.exitCode! & 0xff,
+        log: v.debugLog,
+      }).toEqual({
+        name: c.name,
+        out: q.stdout.toString('hex'),
+        status: q.status,
+        log: q.stderr.toString(),
+      });
+    }
   });
 });

@@ -3,7 +3,7 @@
  * they are dense small integers; they are not part of any file format or of the trace (the
  * trace carries the raw instruction word).
  */
-export const enum Op {
+export enum Op {
   LUI = 0, // also AUIPC, folded at decode time because pc is known then
   JAL,
   JALR,

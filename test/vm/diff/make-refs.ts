@@ -24,12 +24,35 @@ function gnuCorpusWords(): string[] {
     if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
   };
   try {
-    run('riscv64-unknown-elf-as', ['-march=rv32im', '-mabi=ilp32', '-mno-relax', '-o', join(dir, 'c.o'), CORPUS]);
-    run('riscv64-unknown-elf-ld', ['-m', 'elf32lriscv', '-Ttext=0x10000', '--no-relax', '-o', join(dir, 'c.elf'), join(dir, 'c.o')]);
-    run('riscv64-unknown-elf-objcopy', ['-O', 'binary', '-j', '.text', join(dir, 'c.elf'), join(dir, 'c.bin')]);
+    run('riscv64-unknown-elf-as', [
+      '-march=rv32im',
+      '-mabi=ilp32',
+      '-mno-relax',
+      '-o',
+      join(dir, 'c.o'),
+      CORPUS,
+    ]);
+    run('riscv64-unknown-elf-ld', [
+      '-m',
+      'elf32lriscv',
+      '-Ttext=0x10000',
+      '--no-relax',
+      '-o',
+      join(dir, 'c.elf'),
+      join(dir, 'c.o'),
+    ]);
+    run('riscv64-unknown-elf-objcopy', [
+      '-O',
+      'binary',
+      '-j',
+      '.text',
+      join(dir, 'c.elf'),
+      join(dir, 'c.bin'),
+    ]);
     const bin = readFileSync(join(dir, 'c.bin'));
     const words: string[] = [];
-    for (let i = 0; i < bin.length; i += 4) words.push(bin.readUInt32LE(i).toString(16).padStart(8, '0'));
+    for (let i = 0; i < bin.length; i += 4)
+      words.push(bin.readUInt32LE(i).toString(16).padStart(8, '0'));
     return words;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -72,7 +95,11 @@ function main(): void {
   const words = gnuCorpusWords();
   writeFileSync(
     CORPUS.replace(/\.s$/, '.reference.json'),
-    JSON.stringify({ note: 'GNU as + ld output for gnu-corpus.s (npm run vm:refs). Do not edit.', words }, null, 2) + '\n',
+    JSON.stringify(
+      { note: 'GNU as + ld output for gnu-corpus.s (npm run vm:refs). Do not edit.', words },
+      null,
+      2,
+    ) + '\n',
   );
   process.stdout.write(
     `wrote ${refs.programs.length} programs and ${refs.guests.length} guest runs to ${REFS_PATH}\n`,

@@ -17,8 +17,8 @@ export function qemuAvailable(): boolean {
 
 export function runQemu(
   elf: Uint8Array,
-  publicInput = new Uint8Array(0),
-  privateInput = new Uint8Array(0),
+  publicInput: Uint8Array = new Uint8Array(0),
+  privateInput: Uint8Array = new Uint8Array(0),
 ): QemuResult {
   const dir = mkdtempSync(join(tmpdir(), 'zkvm-qemu-'));
   try {
