@@ -14,6 +14,8 @@ import type { PcsBundle } from '../../src/zk/encoding/pcs-codec';
 import type { Commitment } from '../../src/zk/pcs/types';
 
 export const fib = fibonacciCircuit();
+/** Application context bound into test proofs (stands in for a program digest). */
+export const CONTEXT = new TextEncoder().encode('test program digest');
 export const bytes = byteCounterCircuit();
 
 let kzg: ReturnType<typeof hyperKzgBundle> | undefined;
@@ -40,9 +42,10 @@ export function honestProof<C extends Commitment, P>(
   k: number,
   N: number,
   seed = 0,
+  context: Uint8Array = CONTEXT,
 ): Honest<C, P> {
   const segments = Array.from({ length: N }, (_, i) => circuit.witness(k, seed + i));
-  const { proof } = proveSegments(circuit.shape, bundle, k, segments, circuit.witnessBits);
+  const { proof } = proveSegments(circuit.shape, bundle, k, segments, circuit.witnessBits, context);
   const { bytes: b, fields } = encodeProofWithLayout(bundle, proof);
   return { circuit, k, segments, proof, bytes: b, fields };
 }

@@ -27,7 +27,7 @@ import { hyperKzgBundle } from '../../src/zk/pcs/hyperkzg-codec';
 import { devSrs } from '../../src/zk/srs/dev';
 import type { PcsBundle } from '../../src/zk/encoding/pcs-codec';
 import type { Commitment } from '../../src/zk/pcs/types';
-import { bytes as byteCircuit, fib, honestProof, kzgBundle, transparent } from './helpers';
+import { CONTEXT, bytes as byteCircuit, fib, honestProof, kzgBundle, transparent } from './helpers';
 
 const R = FR_MODULUS;
 const k = 2;
@@ -257,6 +257,24 @@ describe('statement binding (HyperKZG)', () => {
         expectedPublicInputs: otherInputs,
       }),
     ).toMatchObject({ valid: false, stage: 'statement' });
+    // Another application context (e.g. program digest): as a verifier expectation,
+    // and as a re-encoded header with the rest of the proof unchanged.
+    expect(
+      verifyProofBytes(vkey, h.bytes, {
+        allowInsecureSrs: true,
+        expectedContext: new Uint8Array([1, 2, 3]),
+      }),
+    ).toMatchObject({ valid: false, stage: 'statement' });
+    expect(
+      verifyProofBytes(vkey, h.bytes, { allowInsecureSrs: true, expectedContext: CONTEXT }).valid,
+    ).toBe(true);
+    const otherContext = {
+      ...h.proof,
+      header: { ...h.proof.header, context: new Uint8Array([9, 9]) },
+    };
+    expect(verifyProofBytes(vkey, reencode(otherContext), { allowInsecureSrs: true }).valid).toBe(
+      false,
+    );
     // Another circuit.
     expect(
       verifyProofBytes({ shape: byteCircuit.shape, bundle }, h.bytes, { allowInsecureSrs: true }),

@@ -15,6 +15,7 @@ import { UniformShape, dimensions, shapeDigest } from '../r1cs/uniform';
 import { FoldMessage } from '../folding/mova';
 import { FoldTreeProof, verifyFoldTree } from '../folding/tree';
 import {
+  MAX_CONTEXT_BYTES,
   PROTOCOL_VERSION,
   StatementHeader,
   encodeHeader,
@@ -92,6 +93,7 @@ export function encodeProofWithLayout<C extends Commitment, P>(
     ['header.pcsScheme', 1 + s1],
     ['header.srsId', 1 + h[42 + s1]],
     ['header.insecure', 1],
+    ['header.context', 2 + proof.header.context.length],
   ];
   let o = 0;
   for (const [name, len] of spans) {
@@ -214,6 +216,12 @@ export function decodeProof<C extends Commitment, P>(
   if (schemeBytes === null || srsBytes === null || insecure === null)
     return bad('truncated header');
   if (insecure > 1) return bad('insecure flag is not 0 or 1', r.o - 1);
+  const contextLen = r.u16();
+  if (contextLen === null) return bad('truncated header');
+  if (contextLen > MAX_CONTEXT_BYTES)
+    return bad(`context of ${contextLen} bytes exceeds ${MAX_CONTEXT_BYTES}`);
+  const context = r.take(contextLen);
+  if (context === null) return bad('truncated header');
   let pcsScheme: string;
   let srsId: string;
   try {
@@ -244,6 +252,7 @@ export function decodeProof<C extends Commitment, P>(
     pcsScheme,
     srsId,
     srsInsecure: insecure === 1,
+    context: Uint8Array.from(context),
   };
   // Everything before the PCS proof has a length fixed by the header: check it
   // against the input before allocating.
@@ -328,6 +337,8 @@ export interface VerifyOptions {
   /** When given, the proof must be for exactly these per-segment public inputs. */
   readonly expectedPublicInputs?: readonly (readonly Fr[])[];
   readonly expectedK?: number;
+  /** When given, the proof's application context bytes must equal these. */
+  readonly expectedContext?: Uint8Array;
 }
 
 export interface VerifiedStatement {
@@ -371,6 +382,17 @@ function verifyInner<C extends Commitment, P>(
       valid: false,
       stage: 'statement',
       reason: `segment size 2^${header.k}, expected 2^${opts.expectedK}`,
+    };
+  }
+  const ctxBytes = opts.expectedContext;
+  if (
+    ctxBytes !== undefined &&
+    (ctxBytes.length !== header.context.length || ctxBytes.some((b, i) => b !== header.context[i]))
+  ) {
+    return {
+      valid: false,
+      stage: 'statement',
+      reason: 'application context differs from the expected statement',
     };
   }
   const publicInputs = leaves.map((l) => [...l.x]);

@@ -24,7 +24,14 @@ export interface StatementHeader {
   readonly pcsScheme: string;
   readonly srsId: string;
   readonly srsInsecure: boolean;
+  /**
+   * Application statement bytes (at most MAX_CONTEXT_BYTES), e.g. the zkVM's
+   * program digest: bound into every transcript through the header digest.
+   */
+  readonly context: Uint8Array;
 }
+
+export const MAX_CONTEXT_BYTES = 1024;
 
 const enc = new TextEncoder();
 
@@ -35,7 +42,12 @@ export function encodeHeader(h: StatementHeader): Uint8Array {
   if (h.circuitDigest.length !== 32) throw new RangeError('circuit digest must be 32 bytes');
   if (scheme.length > 255 || srs.length > 255)
     throw new RangeError('identifier longer than 255 bytes');
-  const out = new Uint8Array(32 + 1 + 4 + 4 + 1 + scheme.length + 1 + srs.length + 1);
+  if (h.context.length > MAX_CONTEXT_BYTES) {
+    throw new RangeError(`context longer than ${MAX_CONTEXT_BYTES} bytes`);
+  }
+  const out = new Uint8Array(
+    32 + 1 + 4 + 4 + 1 + scheme.length + 1 + srs.length + 1 + 2 + h.context.length,
+  );
   const dv = new DataView(out.buffer);
   let o = 0;
   out.set(h.circuitDigest, o);
@@ -52,6 +64,9 @@ export function encodeHeader(h: StatementHeader): Uint8Array {
   out.set(srs, o);
   o += srs.length;
   out[o++] = h.srsInsecure ? 1 : 0;
+  dv.setUint16(o, h.context.length, true);
+  o += 2;
+  out.set(h.context, o);
   return out;
 }
 

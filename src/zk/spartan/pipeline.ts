@@ -24,6 +24,7 @@ export function statementHeader<C extends Commitment, P>(
   bundle: PcsBundle<C, P>,
   k: number,
   segments: number,
+  context: Uint8Array = new Uint8Array(0),
 ): StatementHeader {
   return {
     circuitDigest: shapeDigest(shape),
@@ -33,6 +34,7 @@ export function statementHeader<C extends Commitment, P>(
     pcsScheme: bundle.codec.schemeId,
     srsId: bundle.srs.id,
     srsInsecure: bundle.srs.insecure,
+    context,
   };
 }
 
@@ -47,8 +49,9 @@ export function proveSegments<C extends Commitment, P>(
   k: number,
   segments: readonly Segment[],
   witnessBits: number,
+  context: Uint8Array = new Uint8Array(0),
 ): { proof: ZkProof<C, P>; timings: ProveTimings } {
-  const header = statementHeader(shape, bundle, k, segments.length);
+  const header = statementHeader(shape, bundle, k, segments.length, context);
   const hd = headerDigest(header);
   const ctx = { shape, k, hd, pcs: bundle.pcs };
   const t0 = performance.now();
