@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2';
 import { FR_MODULUS, Fr, add, mul, sub } from '../field/fr';
-import { G1_GENERATOR, G1_ZERO, g1ToBytes } from '../curve/g1';
+import { G1Point, G1_GENERATOR, G1_ZERO, g1ToBytes } from '../curve/g1';
 import { msm } from '../msm';
 import { evaluateMLE } from '../poly/multilinear';
 import { devSrs, devSrsTau } from '../srs/dev';
@@ -220,6 +220,13 @@ describe('HyperKZG soundness (cheating provers are rejected)', () => {
     expect(pcs.verify(null as unknown as HyperKzgCommitment, h.point, h.value, h.proof, tr())).toBe(
       false,
     );
+    // Point objects built without validation (off the curve) are rejected, not trusted.
+    const offCurve = new G1Point(1n, 3n, 1n);
+    expect(pcs.verify(new HyperKzgCommitment(offCurve), h.point, h.value, h.proof, tr())).toBe(
+      false,
+    );
+    const w = [offCurve, ...h.proof.w.slice(1)];
+    expect(pcs.verify(h.c, h.point, h.value, { ...h.proof, w }, tr())).toBe(false);
     expect(pcs.verify(h.c, h.point, h.value, null as unknown as HyperKzgProof, tr())).toBe(false);
   });
 });

@@ -96,8 +96,15 @@ function isFr(x: unknown): x is Fr {
   return typeof x === 'bigint' && x >= 0n && x < R;
 }
 
+/** A G1 point object that is really on the curve (objects can be built without validation). */
 function isG1(p: unknown): p is G1 {
-  return p instanceof bn254.G1.ProjectivePoint;
+  if (!(p instanceof bn254.G1.ProjectivePoint)) return false;
+  try {
+    p.assertValidity();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function log2Exact(n: number): number {
