@@ -6,6 +6,7 @@ export * from './elf-writer';
 export * from './fault';
 export * from './machine';
 export * from './trace';
+export { TraceChecker } from './trace-check';
 export * from './syscalls';
 export { assemble, AsmError } from './asm/assembler';
 export { decode, disassemble } from './isa/decode';
