@@ -64,69 +64,70 @@ describe('uniform R1CS', () => {
     ['fibonacci', fibonacciCircuit()],
     ['byte counter', byteCounterCircuit()],
   ] as const) {
-    describe(name, () => {
-      const k = 2;
-      const { shape } = circuit;
-      const d = dimensions(shape, k);
-      const Ds = dense(shape, k);
+    // k = 0 only where the public inputs fit the I/O half (1 + ℓ ≤ T·m).
+    for (const k of [0, 1, 3].filter((k) => 1 + circuit.shape.nPublic <= 2 ** k * circuit.shape.m))
+      describe(`${name}, k = ${k}`, () => {
+        const { shape } = circuit;
+        const d = dimensions(shape, k);
+        const Ds = dense(shape, k);
 
-      it('the honest witness satisfies it and a changed entry does not', () => {
-        const { W, x } = circuit.witness(k, 3);
-        expect(firstUnsatisfiedRow(shape, k, W, x)).toBe(-1);
-        const bad = [...W];
-        bad[d.m + 0] = add(bad[d.m + 0], 1n);
-        expect(firstUnsatisfiedRow(shape, k, bad, x)).toBeGreaterThanOrEqual(0);
-        const badX = [...x];
-        badX[x.length - 1] = add(badX[x.length - 1], 1n);
-        expect(firstUnsatisfiedRow(shape, k, W, badX)).toBeGreaterThanOrEqual(0);
-      });
+        it('the honest witness satisfies it and a changed entry does not', () => {
+          const { W, x } = circuit.witness(k, 3);
+          expect(firstUnsatisfiedRow(shape, k, W, x)).toBe(-1);
+          const bad = [...W];
+          bad[d.T > 1 ? d.m : 0] = add(bad[d.T > 1 ? d.m : 0], 1n);
+          expect(firstUnsatisfiedRow(shape, k, bad, x)).toBeGreaterThanOrEqual(0);
+          const badX = [...x];
+          badX[x.length - 1] = add(badX[x.length - 1], 1n);
+          expect(firstUnsatisfiedRow(shape, k, W, badX)).toBeGreaterThanOrEqual(0);
+        });
 
-      it('multiply agrees with the dense matrices', () => {
-        const { W, x } = circuit.witness(k, 1);
-        const u = rnd();
-        const z = assembleZ(W, u, x);
-        const p = multiply(shape, k, W, u, x);
-        [p.Az, p.Bz, p.Cz].forEach((v, which) => {
-          const expected = Ds[which].map((row) =>
-            row.reduce((acc, c, j) => add(acc, mul(c, z[j])), 0n),
+        it('multiply agrees with the dense matrices', () => {
+          const { W, x } = circuit.witness(k, 1);
+          const u = rnd();
+          const z = assembleZ(W, u, x);
+          const p = multiply(shape, k, W, u, x);
+          [p.Az, p.Bz, p.Cz].forEach((v, which) => {
+            const expected = Ds[which].map((row) =>
+              row.reduce((acc, c, j) => add(acc, mul(c, z[j])), 0n),
+            );
+            expect(v).toEqual(expected);
+          });
+        });
+
+        it('evaluateMatrices equals the dense MLE at a random point', () => {
+          const rx = Array.from({ length: d.rowVars }, rnd);
+          const ry = Array.from({ length: d.colVars }, rnd);
+          const ex = eqTable(rx);
+          const ey = eqTable(ry);
+          const expected = Ds.map((D) =>
+            D.reduce(
+              (acc, row, i) =>
+                add(
+                  acc,
+                  mul(
+                    ex[i],
+                    row.reduce((a, c, j) => add(a, mul(c, ey[j])), 0n),
+                  ),
+                ),
+              0n,
+            ),
           );
-          expect(v).toEqual(expected);
+          expect(evaluateMatrices(shape, k, rx, ry)).toEqual(expected);
+          const g = rnd();
+          const vec = combinedRowVector(shape, k, rx, [1n, g, mul(g, g)]);
+          const combined = add(expected[0], add(mul(g, expected[1]), mul(mul(g, g), expected[2])));
+          expect(evaluateMLE(vec, ry)).toBe(combined);
+        });
+
+        it('evaluateIO is the MLE of (u, x, 0, …)', () => {
+          const { W, x } = circuit.witness(k, 1);
+          const u = rnd();
+          const z = assembleZ(W, u, x);
+          const r = Array.from({ length: d.witnessVars }, rnd);
+          expect(evaluateIO(u, x, r)).toBe(evaluateMLE(z.slice(W.length), r));
         });
       });
-
-      it('evaluateMatrices equals the dense MLE at a random point', () => {
-        const rx = Array.from({ length: d.rowVars }, rnd);
-        const ry = Array.from({ length: d.colVars }, rnd);
-        const ex = eqTable(rx);
-        const ey = eqTable(ry);
-        const expected = Ds.map((D) =>
-          D.reduce(
-            (acc, row, i) =>
-              add(
-                acc,
-                mul(
-                  ex[i],
-                  row.reduce((a, c, j) => add(a, mul(c, ey[j])), 0n),
-                ),
-              ),
-            0n,
-          ),
-        );
-        expect(evaluateMatrices(shape, k, rx, ry)).toEqual(expected);
-        const g = rnd();
-        const vec = combinedRowVector(shape, k, rx, [1n, g, mul(g, g)]);
-        const combined = add(expected[0], add(mul(g, expected[1]), mul(mul(g, g), expected[2])));
-        expect(evaluateMLE(vec, ry)).toBe(combined);
-      });
-
-      it('evaluateIO is the MLE of (u, x, 0, …)', () => {
-        const { W, x } = circuit.witness(k, 1);
-        const u = rnd();
-        const z = assembleZ(W, u, x);
-        const r = Array.from({ length: d.witnessVars }, rnd);
-        expect(evaluateIO(u, x, r)).toBe(evaluateMLE(z.slice(W.length), r));
-      });
-    });
   }
 
   it('builder + generateWitness: a counter with a cross-step constraint and boundary inputs', () => {

@@ -330,6 +330,8 @@ export function multiply(
   if (W.length !== d.T * d.m)
     throw new RangeError(`witness has ${W.length} entries, expected ${d.T * d.m}`);
   if (x.length !== shape.nPublic) throw new RangeError(`expected ${shape.nPublic} public inputs`);
+  if (1 + x.length > d.T * d.m)
+    throw new RangeError('public inputs do not fit the I/O half of z (1 + ℓ > T·m)');
   const mask = transitionMask(shape);
   return {
     Az: mulFamily(shape.A, d, mask, W, u, x),
