@@ -22,12 +22,20 @@ import { foldPlan } from '../../src/zk/folding/tree';
 import { proveCompression } from '../../src/zk/spartan/compress';
 import { proveSegments, statementHeader } from '../../src/zk/spartan/pipeline';
 import { evaluateMLE } from '../../src/zk/poly/multilinear';
-import { errorVector, firstUnsatisfiedRow } from '../../src/zk/r1cs/uniform';
+import { errorVector, findUnsatisfied, firstUnsatisfiedRow } from '../../src/zk/r1cs/uniform';
 import { hyperKzgBundle } from '../../src/zk/pcs/hyperkzg-codec';
 import { devSrs } from '../../src/zk/srs/dev';
 import type { PcsBundle } from '../../src/zk/encoding/pcs-codec';
 import type { Commitment } from '../../src/zk/pcs/types';
-import { CONTEXT, bytes as byteCircuit, fib, honestProof, kzgBundle, transparent } from './helpers';
+import {
+  CONTEXT,
+  bytes as byteCircuit,
+  fib,
+  honestProof,
+  kzgBundle,
+  rng,
+  transparent,
+} from './helpers';
 
 const R = FR_MODULUS;
 const k = 2;
@@ -174,6 +182,37 @@ for (const [name, getBundle] of [
         return { ...msg, h2, t };
       });
       expect(verify(bytes)).toMatchObject({ valid: false, stage: 'compress' });
+    });
+
+    it('random single-entry corruptions of any segment: the lying prover is always rejected', () => {
+      const rand = rng(name.length * 7919);
+      const runs = name === 'HyperKZG' ? 4 : 16;
+      let tried = 0;
+      while (tried < runs) {
+        const N = 1 + (rand() % 4);
+        const segs = Array.from({ length: N }, (_, i) => fib.witness(k, 40 + i));
+        const which = rand() % N;
+        const at = rand() % segs[which].W.length;
+        const W = [...segs[which].W];
+        W[at] = (W[at] + 1n + BigInt(rand())) % R;
+        if (findUnsatisfied(fib.shape, k, W, segs[which].x) === null) continue; // padding column
+        segs[which] = { W, x: segs[which].x };
+        tried++;
+        const bytes = cheatingProof(
+          getBundle() as PcsBundle<Commitment, unknown>,
+          segs,
+          (_n, msg, io) => {
+            const s1 = (msg.h1[0] - io.left.v + R) % R;
+            const s2 = (msg.h2[1] - io.right.v + R) % R;
+            return {
+              ...msg,
+              h1: msg.h1.map((e) => (e - s1 + R) % R),
+              h2: msg.h2.map((e) => (e - s2 + R) % R),
+            };
+          },
+        );
+        expect(verify(bytes)).toMatchObject({ valid: false });
+      }
     });
 
     it('a forged cross term t is rejected', () => {
