@@ -5,9 +5,10 @@
  * `msmU64` when it knows the scalars fit in a few bits (bits, bytes, words:
  * the values the folding scheme commits to), named as arkworks names its
  * `msm_u1 … msm_u64` fast paths. These entry points check their inputs and
- * then call the current `MsmBackend`, which trusts them; a faster backend
- * (WebAssembly, a later issue) is installed with `setMsmBackend` and must
- * agree with `msmNaive` on every input.
+ * split them by actual size (one MSM per class, so small values are cheap
+ * even through `msm`), then call the current `MsmBackend`, which trusts
+ * them. A faster backend (WebAssembly, a later issue) is installed with
+ * `setMsmBackend` and must agree with `msmNaive` on every input.
  */
 import { FR_MODULUS } from '../field/fr';
 import { AffinePoints, jacToG1 } from '../curve/g1-fast';
@@ -48,7 +49,54 @@ function checkLengths(bases: AffinePoints, n: number): void {
   }
 }
 
-/** Σ sᵢ·Pᵢ for canonical scalars 0 ≤ sᵢ < r. */
+/** Size classes for `partitioned`: the named fast paths, then full size. */
+const CLASS_BITS = [1, 8, 16, 32, 64, 128, FR_BITS];
+const CLASS_BOUNDS = CLASS_BITS.map((b) => 1n << BigInt(b));
+
+/**
+ * Splits the scalars by actual size and runs one MSM per size class, so a
+ * witness that is mostly bits with a few words, or a "full" vector whose
+ * values happen to be small, costs what its values need rather than what the
+ * largest (or the declared) size would. Zeros are dropped here.
+ */
+function partitioned(bases: AffinePoints, scalars: readonly bigint[], maxBits: number): G1 {
+  const n = scalars.length;
+  const cls = new Int8Array(n);
+  const counts = new Array<number>(CLASS_BITS.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    const s = scalars[i];
+    if (s === 0n) {
+      cls[i] = -1;
+      continue;
+    }
+    let c = 0;
+    while (s >= CLASS_BOUNDS[c]) c++;
+    cls[i] = c;
+    counts[c]++;
+  }
+  const used = counts.map((k, c) => (k > 0 ? c : -1)).filter((c) => c >= 0);
+  if (used.length === 0) return G1_ZERO;
+  const bitsOf = (c: number): number => Math.min(CLASS_BITS[c], maxBits);
+  const run = (b: AffinePoints, sc: readonly bigint[], bits: number): G1 =>
+    bits >= FR_BITS ? backend.msm(b, sc) : backend.msmSmall(b, sc, bits);
+  if (used.length === 1) return run(bases, scalars, bitsOf(used[0]));
+  let acc = G1_ZERO;
+  for (const c of used) {
+    const xs: bigint[] = [];
+    const ys: bigint[] = [];
+    const sc: bigint[] = [];
+    for (let i = 0; i < n; i++) {
+      if (cls[i] !== c) continue;
+      xs.push(bases.xs[i]);
+      ys.push(bases.ys[i]);
+      sc.push(scalars[i]);
+    }
+    acc = acc.add(run({ xs, ys }, sc, bitsOf(c)));
+  }
+  return acc;
+}
+
+/** Σ sᵢ·Pᵢ for canonical scalars 0 ≤ sᵢ < r (cost set by the sizes actually present). */
 export function msm(bases: AffinePoints, scalars: readonly bigint[]): G1 {
   checkLengths(bases, scalars.length);
   for (let i = 0; i < scalars.length; i++) {
@@ -58,7 +106,7 @@ export function msm(bases: AffinePoints, scalars: readonly bigint[]): G1 {
     }
   }
   if (scalars.length === 0) return G1_ZERO;
-  return backend.msm(bases, scalars);
+  return partitioned(bases, scalars, FR_BITS);
 }
 
 /** Σ sᵢ·Pᵢ for scalars 0 ≤ sᵢ < 2^bits; cost grows with `bits`, not with 254. */
@@ -75,7 +123,7 @@ export function msmSmall(bases: AffinePoints, scalars: readonly bigint[], bits: 
     }
   }
   if (scalars.length === 0) return G1_ZERO;
-  return backend.msmSmall(bases, scalars, bits);
+  return partitioned(bases, scalars, bits);
 }
 
 export const msmU1 = (b: AffinePoints, s: readonly bigint[]): G1 => msmSmall(b, s, 1);

@@ -41,6 +41,19 @@ describe('MSM agrees with the naive noble sum', () => {
     }
   });
 
+  it('mixed sizes (split into size classes) and a declared width above the values', () => {
+    const widths = [0, 1, 1, 8, 16, 20, 32, 33, 64, 100, 128, 254];
+    const sc = Array.from(
+      { length: 70 },
+      (_, i) => randomScalar(widths[i % widths.length] || 1) * BigInt(i % 5 !== 0),
+    );
+    expect(msm(bases, sc).equals(msmNaive(points, sc))).toBe(true);
+    const small = sc.map((x) => x % (1n << 40n));
+    expect(msmSmall(bases, small, 40).equals(msmNaive(points, small))).toBe(true);
+    const bitsOnly = sc.map((x) => x & 1n);
+    expect(msmSmall(bases, bitsOnly, 32).equals(msmNaive(points, bitsOnly))).toBe(true);
+  });
+
   it('named fast paths', () => {
     const s = (bits: number): bigint[] => Array.from({ length: 70 }, () => randomScalar(bits));
     for (const [f, bits] of [
