@@ -5,6 +5,9 @@
  */
 import { verifyProofBytes } from '../../src/zk/encoding/proof';
 import { foldPlan } from '../../src/zk/folding/tree';
+import { hyperKzgBundle } from '../../src/zk/pcs/hyperkzg-codec';
+import { devSrs } from '../../src/zk/srs/dev';
+import { verifierKey } from '../../src/zk/srs/types';
 import { bytes as byteCircuit, fib, honestProof, kzgBundle, transparent } from './helpers';
 
 describe('completeness', () => {
@@ -48,6 +51,18 @@ describe('completeness', () => {
     const v = verifyProofBytes({ shape: fib.shape, bundle }, h.bytes, { allowInsecureSrs: true });
     expect(v.valid).toBe(true);
     if (v.valid) expect(v.statement.publicInputs).toEqual(h.segments.map((s) => s.x));
+  });
+
+  it('verification needs only the SRS verifier key', () => {
+    const prover = kzgBundle();
+    const h = honestProof(fib, prover, 2, 2);
+    const srs = devSrs({ maxVars: prover.pcs.maxVars });
+    const vkOnly = hyperKzgBundle(verifierKey(srs));
+    expect(() => vkOnly.pcs.commit([1n, 2n])).toThrow();
+    expect(
+      verifyProofBytes({ shape: fib.shape, bundle: vkOnly }, h.bytes, { allowInsecureSrs: true })
+        .valid,
+    ).toBe(true);
   });
 
   it('byte counter with 2^10 repeated blocks per segment, 2 segments, HyperKZG', () => {
