@@ -132,12 +132,12 @@ export const msmU16 = (b: AffinePoints, s: readonly bigint[]): G1 => msmSmall(b,
 export const msmU32 = (b: AffinePoints, s: readonly bigint[]): G1 => msmSmall(b, s, 32);
 export const msmU64 = (b: AffinePoints, s: readonly bigint[]): G1 => msmSmall(b, s, 64);
 
-/** Reference: Σ sᵢ·Pᵢ one product at a time with @noble/curves. Slow; for tests and benchmarks. */
+/** Reference: Σ sᵢ·Pᵢ one product at a time with @noble/curves (variable-time; public data only). Slow; for tests. */
 export function msmNaive(points: readonly G1[], scalars: readonly bigint[]): G1 {
   let acc = G1_ZERO;
   for (let i = 0; i < scalars.length; i++) {
     const s = scalars[i] % FR_MODULUS;
-    if (s !== 0n && !points[i].is0()) acc = acc.add(points[i].multiply(s));
+    if (s !== 0n && !points[i].is0()) acc = acc.add(points[i].multiplyUnsafe(s));
   }
   return acc;
 }
