@@ -14,5 +14,5 @@ export function loadProgram(bytes: Uint8Array, limits?: Partial<MemoryLimits>): 
     bytes[1] === 0x45 &&
     bytes[2] === 0x4c &&
     bytes[3] === 0x46;
-  return isElf ? loadElf(bytes, limits) : assemble(Buffer.from(bytes).toString('utf8'));
+  return isElf ? loadElf(bytes, limits) : assemble(Buffer.from(bytes).toString('utf8'), limits);
 }

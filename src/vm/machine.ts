@@ -694,14 +694,15 @@ export class Machine {
     const a0 = regs[10];
     const a1 = regs[11];
     const a2 = regs[12];
-    const side = this.side;
-    if (row >= 0 && side) side.ecall(row, num, a0, a1, a2, 0);
+    // Side-table rows are written only once the call has succeeded, so a faulting ecall leaves
+    // no trace of itself, like any faulting instruction.
+    const side = row >= 0 ? this.side : null;
     switch (num) {
       case SYS_EXIT:
       case SYS_EXIT_GROUP:
         this.exitCode = a0;
         this.status = 'exited';
-        if (side) side.setLastResult(a0);
+        if (side) side.ecall(row, num, a0, a1, a2, a0);
         return ECALL_EXIT;
       case SYS_READ: {
         let result: number;
@@ -711,7 +712,7 @@ export class Machine {
           const cursor = pub ? this.publicCursor : this.privateCursor;
           const n = Math.min(a2 >>> 0, src.length - cursor);
           if (n > 0 && !this.checkBuffer(pc, a1, n, true)) return ECALL_FAULT;
-          if (row >= 0) this.traceIo(row, a1 >>> 0, n, MEM_WRITE, src.subarray(cursor, cursor + n));
+          if (side) this.traceIo(row, a1 >>> 0, n, MEM_WRITE, src.subarray(cursor, cursor + n));
           else this.m8.set(src.subarray(cursor, cursor + n), a1 >>> 0);
           if (pub) this.publicCursor += n;
           else this.privateCursor += n;
@@ -720,7 +721,7 @@ export class Machine {
           result = -EBADF;
         }
         regs[10] = result;
-        if (side) side.setLastResult(result);
+        if (side) side.ecall(row, num, a0, a1, a2, result);
         return ECALL_CONTINUE;
       }
       case SYS_WRITE: {
@@ -729,18 +730,18 @@ export class Machine {
           const n = a2 >>> 0;
           if (n > 0 && !this.checkBuffer(pc, a1, n, false)) return ECALL_FAULT;
           const bytes = this.m8.subarray(a1 >>> 0, (a1 >>> 0) + n);
-          if (row >= 0) this.traceIo(row, a1 >>> 0, n, MEM_READ, null);
           if (a0 === FD_PUBLIC_OUTPUT) {
             if (!this.appendOutput(pc, bytes)) return ECALL_FAULT;
           } else {
             this.appendDebug(bytes);
           }
+          if (side) this.traceIo(row, a1 >>> 0, n, MEM_READ, null);
           result = n;
         } else {
           result = -EBADF;
         }
         regs[10] = result;
-        if (side) side.setLastResult(result);
+        if (side) side.ecall(row, num, a0, a1, a2, result);
         return ECALL_CONTINUE;
       }
       default:

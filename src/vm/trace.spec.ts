@@ -165,6 +165,14 @@ describe('execution trace', () => {
     expect(result.cycles).toBe(1);
   });
 
+  it('a faulting ecall leaves no row and no side-table entry', () => {
+    const { segs, result } = trace('li a7, 63\n li a0, 0\n li a1, 0x10000\n li a2, 4\n ecall', 4, {
+      publicInput: Uint8Array.of(1, 2, 3, 4),
+    });
+    expect(result.fault!.code).toBe('write-protected');
+    expect(segs.map((s) => [s.length, s.ecalls.row.length, s.io.row.length])).toEqual([[4, 0, 0]]);
+  });
+
   it('rejects segment sizes outside 2^0..2^24', () => {
     const m = new Machine(assemble('nop'), SMALL);
     expect(() => m.traceSegments(25).next()).toThrow(RangeError);

@@ -120,12 +120,6 @@ export class SideTableBuilder {
     c[5].push(result);
   }
 
-  /** Patches the result of the most recent ecall (known only after the call ran). */
-  setLastResult(result: number): void {
-    const r = this.ecallRows[5];
-    r[r.length - 1] = result;
-  }
-
   io(row: number, addr: number, old: number, neu: number, flags: number): void {
     const c = this.ioRows;
     c[0].push(row);

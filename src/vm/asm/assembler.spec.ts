@@ -123,6 +123,9 @@ describe('assembler', () => {
     ['1: j 2b', 1, /no earlier local label "2:"/],
     ['', 1, /no instructions/],
     ['li a0, later\nlater: nop', 1, /must be a constant defined earlier/],
+    ['nop\n.data\n.space 0x2000000', 1, /needs 33554436 bytes, more than the 16777216/],
+    ['nop\n.bss\n.space 1\n.align 40', 4, /\.align 40 is not a power-of-two alignment/],
+    ['.balign 3', 1, /\.balign 3 is not a power-of-two alignment/],
   ])('reports %j at line %d', (src, line, message) => {
     const e = asmError(src);
     expect(e.line).toBe(line);

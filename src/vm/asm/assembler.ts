@@ -10,7 +10,7 @@ import {
   encodeS,
   encodeU,
 } from '../isa/instructions';
-import { PROGRAM_BASE } from '../memory-map';
+import { MemoryLimits, PROGRAM_BASE, resolveMemoryLimits, stackBottom } from '../memory-map';
 import { ImageSegment, ProgramImage } from '../program-image';
 
 /**
@@ -114,7 +114,8 @@ function parseString(lit: string, line: number): Uint8Array {
   return Uint8Array.from(bytes);
 }
 
-export function assemble(source: string): ProgramImage {
+export function assemble(source: string, limits?: Partial<MemoryLimits>): ProgramImage {
+  const lim = resolveMemoryLimits(limits);
   const symbols = new Map<string, number>();
   /** Symbols defined as section offsets, resolved to addresses after layout. */
   const labels = new Map<string, { section: SectionName; offset: number; line: number }>();
@@ -478,9 +479,14 @@ export function assemble(source: string): ProgramImage {
       }
       case '.align':
       case '.p2align':
-        return align(2 ** evaluate(ops[0], line, false));
-      case '.balign':
-        return align(evaluate(ops[0], line, false));
+      case '.balign': {
+        const v = evaluate(ops[0], line, false);
+        const bytes = d === '.balign' ? v : 2 ** v;
+        if (!Number.isInteger(bytes) || bytes < 1 || bytes > 65536 || (bytes & (bytes - 1)) !== 0) {
+          throw new AsmError(line, `${d} ${v} is not a power-of-two alignment up to 65536 bytes`);
+        }
+        return align(bytes);
+      }
       case '.space':
       case '.zero': {
         const n = evaluate(ops[0], line, false);
@@ -568,6 +574,17 @@ export function assemble(source: string): ProgramImage {
     data: dataBase,
     bss: dataBase + bssStart,
   };
+  const rwSize = size.bss > 0 ? bssStart + size.bss : size.data;
+  // Checked before any bytes are allocated: the source may come from an untrusted upload.
+  if (codeSize + rwSize > lim.maxImageSize) {
+    throw new AsmError(
+      1,
+      `the program needs ${codeSize + rwSize} bytes, more than the ${lim.maxImageSize} a program image may use`,
+    );
+  }
+  if (dataBase + rwSize > stackBottom(lim)) {
+    throw new AsmError(1, 'the data sections reach into the stack region');
+  }
   for (const [name, l] of labels) symbols.set(name, base[l.section] + l.offset);
 
   // Pass 2: bytes.
@@ -592,7 +609,6 @@ export function assemble(source: string): ProgramImage {
     writable: false,
     executable: true,
   });
-  const rwSize = size.bss > 0 ? bssStart + size.bss : size.data;
   if (rwSize > 0) {
     segments.push({
       vaddr: dataBase,
