@@ -1,5 +1,6 @@
 # Guest entry: set up the stack from the linker script, call main, exit with its result.
 # The loader zero-fills .bss (PT_LOAD memsz > filesz), so there is nothing to clear.
+    .file "start.S"
     .section .text.start, "ax"
     .globl _start
 _start:
