@@ -123,6 +123,21 @@ describe('the verifier is total (fast-check)', () => {
     );
   });
 
+  it('a header that claims huge sizes is rejected before anything is allocated', () => {
+    const kzg = kzgBundle() as PcsBundle<Commitment, unknown>;
+    for (const b of [bundle, kzg]) {
+      const hp = honestProof(fib, b, 2, 2);
+      const at = (name: string): number => hp.fields.find((f) => f.name === name)!.offset;
+      const evil = Uint8Array.from(hp.bytes);
+      evil[at('header.k')] = 28;
+      new DataView(evil.buffer).setUint32(at('header.segments'), 1 << 20, true);
+      const t0 = performance.now();
+      const v = verifyProofBytes({ shape: fib.shape, bundle: b }, evil, opts);
+      expect(performance.now() - t0).toBeLessThan(200);
+      expect(v).toMatchObject({ valid: false, stage: 'decode' });
+    }
+  });
+
   it('non-byte-array input is rejected, not thrown', () => {
     expect(verifyProofBytes(vk, 'proof' as unknown as Uint8Array).valid).toBe(false);
     expect(verifyProofBytes(vk, null as unknown as Uint8Array).valid).toBe(false);
