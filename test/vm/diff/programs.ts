@@ -329,17 +329,23 @@ const DUMP = DATA_SIZE; // register dump follows the data window
 /**
  * A random program: random register values, then `length` random instructions (ALU, M,
  * immediates, shifts, upper immediates, loads and stores into the data window, forward
- * branches and jumps, fences), then a dump of x0..x30 after the data window.
+ * branches and jumps, fences), then a dump of x0..x30 after the data window. With loops > 0
+ * the body runs that many times, counted down in x30 by a backward branch, so later passes
+ * start from the state earlier passes left.
  */
-export function randomProgram(seed: number, length: number): TestProgram {
+export function randomProgram(seed: number, length: number, loops = 0): TestProgram {
+  const LOOP_REG = 30;
   const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[rnd() % xs.length];
   const value = (): number => (rnd() % 3 === 0 ? pick(EDGE_VALUES) : rnd() | 0);
-  const reg = (): number => rnd() % 31; // x0..x30: never the base register x31
+  // destinations: never the base register x31, nor the loop counter
+  const reg = (): number => (loops > 0 ? rnd() % 30 : rnd() % 31);
   const anyReg = (): number => rnd() % 32;
   const b = new Builder();
   b.li(BASE_REG, DATA_BASE);
   for (let r = 1; r < 31; r++) b.li(r, value());
+  if (loops > 0) b.li(LOOP_REG, loops);
+  const loopStart = b.pc;
   // Each entry knows its size up front; jumps name a later entry (or the dump) by how many
   // entries they skip, and `to` turns that into a byte offset from the entry's first word.
   type To = (skip: number) => number;
@@ -403,7 +409,7 @@ export function randomProgram(seed: number, length: number): TestProgram {
       one((to) => encodeJ(I('jal'), rd, to(skip)));
     } else if (rnd() % 2) {
       // auipc t, 0; jalr rd, t, offset (+1 sometimes: jalr clears the low bit)
-      const t = 1 + (rnd() % 30),
+      const t = 1 + (rnd() % (loops > 0 ? 29 : 30)),
         rd = reg(),
         skip = rnd() % 2,
         odd = rnd() % 2;
@@ -421,11 +427,15 @@ export function randomProgram(seed: number, length: number): TestProgram {
     starts.push(at);
     at += 4 * e.size;
   }
-  starts.push(at); // the dump
+  starts.push(at); // the loop tail, or the dump
   body.forEach((e, i) => {
     const to: To = (skip) => starts[Math.min(i + 1 + skip, body.length)] - starts[i];
     for (const w of e.make(to)) b.emit(w);
   });
+  if (loops > 0) {
+    b.emit(encodeI(I('addi'), LOOP_REG, LOOP_REG, -1));
+    b.emit(encodeB(I('bne'), LOOP_REG, 0, loopStart - b.pc));
+  }
   for (let r = 0; r < 31; r++) b.emit(encodeS(I('sw'), BASE_REG, r, DUMP + 4 * r));
   const n = DATA_SIZE + 31 * 4;
   b.finish(n);
@@ -435,10 +445,10 @@ export function randomProgram(seed: number, length: number): TestProgram {
   for (let i = 0; i < DATA_SIZE; i += 4) labels.push(`mem[${hex(DATA_BASE + i)}]`);
   for (let r = 0; r < 31; r++) labels.push(`x${r}`);
   return {
-    name: `random-${seed}`,
+    name: loops > 0 ? `random-loop-${seed}` : `random-${seed}`,
     image: image(b.words, data, n),
     outputBytes: n,
-    cases: length,
+    cases: length * Math.max(1, loops),
     labels,
   };
 }

@@ -9,13 +9,18 @@ import { TestProgram, directedPrograms, randomProgram } from './programs';
 
 export const RANDOM_PROGRAMS = 300;
 export const RANDOM_LENGTH = 100;
+/** Random programs whose 40-instruction body loops 2 to 5 times. */
+export const LOOP_PROGRAMS = 100;
 export const REFS_PATH = join(__dirname, '..', 'refs', 'qemu.json');
 
 export function fixedSuite(): TestProgram[] {
   const random = Array.from({ length: RANDOM_PROGRAMS }, (_, i) =>
     randomProgram(i + 1, RANDOM_LENGTH),
   );
-  return [...directedPrograms(), ...random];
+  const loops = Array.from({ length: LOOP_PROGRAMS }, (_, i) =>
+    randomProgram(10_001 + i, 40, 2 + (i % 4)),
+  );
+  return [...directedPrograms(), ...random, ...loops];
 }
 
 export interface ProgramRef {
