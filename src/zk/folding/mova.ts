@@ -248,7 +248,31 @@ export function honestFoldMessage(
   return { h1, h2, t: evaluateMLE(crossTerm(lw, left.u, rw, right.u), point) };
 }
 
-/** Fold two accumulated instances; throws if the inputs are not satisfied (an honest prover's bug). */
+/**
+ * The fold without commitments: everything a worker thread needs to do (field
+ * work on plain data: AccCore and AccWitness are structured-clone safe). The
+ * caller combines the commitments as C_1 + ρ·C_2, so workers need no SRS.
+ * Throws if the inputs are not satisfied (an honest prover's bug).
+ */
+export function proveFoldCore(
+  ctx: FoldContext,
+  node: number,
+  left: AccCore,
+  lw: AccWitness,
+  right: AccCore,
+  rw: AccWitness,
+): { msg: FoldMessage; core: AccCore; rho: Fr; wit: AccWitness } {
+  const msg = honestFoldMessage(ctx, node, left, lw, right, rw);
+  const res = foldCore(ctx, node, left, right, msg);
+  if (!res.ok) {
+    throw new Error(
+      `fold ${node}: inputs are not satisfied accumulated instances (${res.error.kind})`,
+    );
+  }
+  return { msg, core: res.core, rho: res.rho, wit: foldWitness(lw, rw, res.rho) };
+}
+
+/** Fold two accumulated instances, commitments included. */
 export function proveFold<C extends Commitment>(
   ctx: ProverContext<C>,
   node: number,
@@ -257,12 +281,7 @@ export function proveFold<C extends Commitment>(
   right: AccInstance<C>,
   rw: AccWitness,
 ): { msg: FoldMessage; inst: AccInstance<C>; wit: AccWitness } {
-  const msg = honestFoldMessage(ctx, node, left, lw, right, rw);
-  const res = foldCore(ctx, node, left, right, msg);
-  if (!res.ok)
-    throw new Error(
-      `fold ${node}: inputs are not satisfied accumulated instances (${res.error.kind})`,
-    );
-  const comm = ctx.pcs.add(left.comm, ctx.pcs.scale(right.comm, res.rho));
-  return { msg, inst: { ...res.core, comm }, wit: foldWitness(lw, rw, res.rho) };
+  const { msg, core, rho, wit } = proveFoldCore(ctx, node, left, lw, right, rw);
+  const comm = ctx.pcs.add(left.comm, ctx.pcs.scale(right.comm, rho));
+  return { msg, inst: { ...core, comm }, wit };
 }
