@@ -7,6 +7,7 @@ export * from './fault';
 export * from './machine';
 export * from './trace';
 export { TraceChecker } from './trace-check';
+export * from './program-digest';
 export * from './syscalls';
 export { assemble, AsmError } from './asm/assembler';
 export { decode, disassemble } from './isa/decode';
