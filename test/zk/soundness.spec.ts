@@ -130,24 +130,32 @@ for (const [name, getBundle] of [
       expect(v).toMatchObject({ valid: false, stage: 'compress' });
     });
 
-    it('unsatisfying right input, honest fold algorithm: the fold check names the right claim', () => {
+    it('unsatisfying segment, honest fold algorithm: the next fold check names the false claim', () => {
       const bundle = getBundle() as PcsBundle<Commitment, unknown>;
-      const segs = segmentsWithBadOne(2, 1);
-      const header = statementHeader(fib.shape, bundle, k, 2);
+      // Segment 1 is bad. Fold 0 takes two fresh inputs (nothing to check: their
+      // line polynomials are implicitly 0), so the false claim is carried into
+      // the accumulator, and the honest h_1 of fold 1 exposes it.
+      const segs = segmentsWithBadOne(3, 1);
+      const header = statementHeader(fib.shape, bundle, k, 3);
       const ctx = { shape: fib.shape, k, hd: headerDigest(header), pcs: bundle.pcs };
-      const a = proveLeaf(ctx, 0, segs[0].W, segs[0].x, 254);
-      const b = proveLeaf(ctx, 1, segs[1].W, segs[1].x, 254);
-      const msg = honestFoldMessage(ctx, 0, a.inst, a.wit, b.inst, b.wit);
-      expect(foldCore(ctx, 0, a.inst, b.inst, msg)).toMatchObject({
+      const [a, b, c] = segs.map((s, i) => proveLeaf(ctx, i, s.W, s.x, 254));
+      const f0 = proveFold(ctx, 0, a.inst, a.wit, b.inst, b.wit);
+      const msg = honestFoldMessage(ctx, 1, f0.inst, f0.wit, c.inst, c.wit);
+      expect(foldCore(ctx, 1, f0.inst, c.inst, msg)).toMatchObject({
         ok: false,
-        error: { kind: 'fold-right-claim', node: 0, expected: 0n },
+        error: { kind: 'fold-left-claim', node: 1, expected: f0.inst.v },
       });
-      const back = honestFoldMessage(ctx, 0, b.inst, b.wit, a.inst, a.wit);
-      expect(foldCore(ctx, 0, b.inst, a.inst, back)).toMatchObject({
+      expect(() => proveFold(ctx, 1, f0.inst, f0.wit, c.inst, c.wit)).toThrow(/not satisfied/);
+      // As the right input of a later fold it is the right claim that fails.
+      const back = honestFoldMessage(ctx, 1, c.inst, c.wit, f0.inst, f0.wit);
+      expect(foldCore(ctx, 1, c.inst, f0.inst, back)).toMatchObject({
         ok: false,
-        error: { kind: 'fold-left-claim' },
+        error: { kind: 'fold-right-claim', node: 1 },
       });
-      expect(() => proveFold(ctx, 0, a.inst, a.wit, b.inst, b.wit)).toThrow(/not satisfied/);
+      // With two segments there is no later fold: compression rejects.
+      const two = segmentsWithBadOne(2, 1);
+      const { proof } = proveSegments(fib.shape, bundle, k, two, 254);
+      expect(verify(encodeProof(bundle, proof))).toMatchObject({ valid: false, stage: 'compress' });
     });
 
     it('h1, h2 shifted at every fold to match the claimed v: pass the folds, fail compression', () => {
@@ -156,8 +164,8 @@ for (const [name, getBundle] of [
         getBundle() as PcsBundle<Commitment, unknown>,
         segs,
         (_node, msg, io) => {
-          const s1 = (msg.h1[0] - io.left.v + R) % R;
-          const s2 = (msg.h2[1] - io.right.v + R) % R;
+          const s1 = io.left.fresh ? 0n : (msg.h1[0] - io.left.v + R) % R;
+          const s2 = io.right.fresh ? 0n : (msg.h2[1] - io.right.v + R) % R;
           return {
             ...msg,
             h1: msg.h1.map((e) => (e - s1 + R) % R),
@@ -168,18 +176,23 @@ for (const [name, getBundle] of [
       expect(verify(bytes)).toMatchObject({ valid: false, stage: 'compress' });
     });
 
-    it('forged h2 ≡ 0 with t recomputed at the forged β: rejected by compression', () => {
+    it('a bad accumulated right input hidden behind h2 ≡ v, t recomputed at the forged β: rejected', () => {
       const bundle = getBundle() as PcsBundle<Commitment, unknown>;
-      const segs = segmentsWithBadOne(2, 1);
-      const header = statementHeader(fib.shape, bundle, k, 2);
+      // Segment 2 is bad; fold 1 = (2, 3) carries its false claim; fold 2 =
+      // (fold 0, fold 1) gets it as the right input, where the forger sends the
+      // constant h2 ≡ v (so h2(1) = v passes) instead of Ẽ2 on the line.
+      const segs = segmentsWithBadOne(4, 2);
+      const header = statementHeader(fib.shape, bundle, k, 4);
       const ctx = { shape: fib.shape, k, hd: headerDigest(header) };
       const bytes = cheatingProof(bundle, segs, (node, msg, io) => {
-        const h2 = msg.h2.map(() => 0n);
+        if (io.right.fresh) return msg;
+        const h2 = msg.h2.map(() => io.right.v);
+        const h1 = io.left.fresh ? msg.h1 : msg.h1;
         // The cross term is honest at the point the forged β gives; only E2 is hidden.
-        const beta = foldBeta(ctx, node, io.left, io.right, msg.h1, h2);
+        const beta = foldBeta(ctx, node, io.left, io.right, h1, h2);
         const point = io.left.r.map((a, i) => (a + beta * ((io.right.r[i] - a + R) % R)) % R);
         const t = evaluateMLE(crossTerm(io.lw, io.left.u, io.rw, io.right.u), point);
-        return { ...msg, h2, t };
+        return { h1, h2, t };
       });
       expect(verify(bytes)).toMatchObject({ valid: false, stage: 'compress' });
     });
@@ -202,8 +215,8 @@ for (const [name, getBundle] of [
           getBundle() as PcsBundle<Commitment, unknown>,
           segs,
           (_n, msg, io) => {
-            const s1 = (msg.h1[0] - io.left.v + R) % R;
-            const s2 = (msg.h2[1] - io.right.v + R) % R;
+            const s1 = io.left.fresh ? 0n : (msg.h1[0] - io.left.v + R) % R;
+            const s2 = io.right.fresh ? 0n : (msg.h2[1] - io.right.v + R) % R;
             return {
               ...msg,
               h1: msg.h1.map((e) => (e - s1 + R) % R),

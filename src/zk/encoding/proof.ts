@@ -13,7 +13,7 @@ import { FR_BYTES, Fr, fromBytesLE, toBytesLE } from '../field/fr';
 import type { Commitment } from '../pcs/types';
 import { UniformShape, dimensions, shapeDigest } from '../r1cs/uniform';
 import { FoldMessage } from '../folding/mova';
-import { FoldTreeProof, verifyFoldTree } from '../folding/tree';
+import { FoldTreeProof, foldPlan, verifyFoldTree } from '../folding/tree';
 import {
   MAX_CONTEXT_BYTES,
   PROTOCOL_VERSION,
@@ -260,7 +260,9 @@ export function decodeProof<C extends Commitment, P>(
   const n = d.rowVars;
   const fixed =
     segments * (commLen + nPublic * FR_BYTES) +
-    (segments - 1) * (2 * (n + 1) + 1) * FR_BYTES +
+    // Every leaf is a fresh input of exactly one fold (no line polynomial) and every
+    // fold output but the root an accumulated input of one (n + 1 scalars).
+    ((segments >= 2 ? segments - 2 : 0) * (n + 1) + (segments - 1)) * FR_BYTES +
     (d.rowVars * 4 + 3 + d.colVars * 3 + 1) * FR_BYTES +
     4;
   if (r.remaining() < fixed)
@@ -275,9 +277,10 @@ export function decodeProof<C extends Commitment, P>(
     leaves.push({ comm, x });
   }
   const folds: FoldMessage[] = [];
+  const plan = foldPlan(segments);
   for (let j = 0; j + 1 < segments; j++) {
-    const h1 = r.scalars(n + 1);
-    const h2 = r.scalars(n + 1);
+    const h1 = r.scalars(plan[j].left < segments ? 0 : n + 1);
+    const h2 = r.scalars(plan[j].right < segments ? 0 : n + 1);
     const t = r.scalar();
     if (h1 === null || h2 === null || t === null)
       return bad(`fold ${j}: non-canonical scalar`, r.o);

@@ -35,6 +35,13 @@ export interface AccCore {
   readonly v: Fr;
   /** Binds this instance's whole history (docs/protocol.md §2, Digests). */
   readonly digest: Uint8Array;
+  /**
+   * True for a lifted segment instance that has not been folded yet. Its error
+   * vector is 0 for an honest prover, so its line polynomial is not sent and
+   * is taken to be 0 (docs/protocol.md §2, Fresh inputs). Set by liftCore and
+   * foldCore, never read from a proof.
+   */
+  readonly fresh: boolean;
 }
 
 export interface AccInstance<C extends Commitment> extends AccCore {
@@ -46,7 +53,10 @@ export interface AccWitness extends Products {
   readonly W: Fr[];
 }
 
-/** The prover's message in one fold: h_1, h_2 at X = 0..n and t = T̃(r). */
+/**
+ * The prover's message in one fold: h_1, h_2 at X = 0..n (empty for a fresh
+ * input) and t = T̃(r).
+ */
 export interface FoldMessage {
   readonly h1: Fr[];
   readonly h2: Fr[];
@@ -83,7 +93,7 @@ export function liftCore(
   t.absorbScalars('x', x);
   const r = t.challengeScalars('r', rowVars(ctx));
   const digest = t.challengeBytes('digest');
-  return { x: [...x], u: 1n, r, v: 0n, digest };
+  return { x: [...x], u: 1n, r, v: 0n, digest, fresh: true };
 }
 
 /**
@@ -99,16 +109,18 @@ export function foldCore(
   msg: FoldMessage,
 ): { ok: true; core: AccCore; rho: Fr } | { ok: false; error: FoldError } {
   const n = rowVars(ctx);
-  if (msg.h1.length !== n + 1) {
+  const len1 = left.fresh ? 0 : n + 1;
+  const len2 = right.fresh ? 0 : n + 1;
+  if (msg.h1.length !== len1) {
     return {
       ok: false,
-      error: { kind: 'fold-shape', node, field: 'h1', expected: n + 1, actual: msg.h1.length },
+      error: { kind: 'fold-shape', node, field: 'h1', expected: len1, actual: msg.h1.length },
     };
   }
-  if (msg.h2.length !== n + 1) {
+  if (msg.h2.length !== len2) {
     return {
       ok: false,
-      error: { kind: 'fold-shape', node, field: 'h2', expected: n + 1, actual: msg.h2.length },
+      error: { kind: 'fold-shape', node, field: 'h2', expected: len2, actual: msg.h2.length },
     };
   }
   if (left.r.length !== n || right.r.length !== n || left.x.length !== right.x.length) {
@@ -117,12 +129,13 @@ export function foldCore(
       error: { kind: 'fold-shape', node, field: 'inputs', expected: n, actual: left.r.length },
     };
   }
-  if (msg.h1[0] !== left.v)
+  // A fresh input claims v = 0 with h ≡ 0, so there is nothing to check for it.
+  if (!left.fresh && msg.h1[0] !== left.v)
     return {
       ok: false,
       error: { kind: 'fold-left-claim', node, expected: left.v, actual: msg.h1[0] },
     };
-  if (msg.h2[1] !== right.v)
+  if (!right.fresh && msg.h2[1] !== right.v)
     return {
       ok: false,
       error: { kind: 'fold-right-claim', node, expected: right.v, actual: msg.h2[1] },
@@ -139,13 +152,13 @@ export function foldCore(
   const rho = t.challengeScalar('rho');
   const digest = t.challengeBytes('digest');
   const r = left.r.map((a, i) => (a + beta * ((right.r[i] - a + R) % R)) % R);
-  const e1 = evalFromPoints(msg.h1, beta);
-  const e2 = evalFromPoints(msg.h2, beta);
+  const e1 = left.fresh ? 0n : evalFromPoints(msg.h1, beta);
+  const e2 = right.fresh ? 0n : evalFromPoints(msg.h2, beta);
   const rho2 = (rho * rho) % R;
   const v = (e1 + rho * msg.t + rho2 * e2) % R;
   const x = left.x.map((a, i) => (a + rho * right.x[i]) % R);
   const u = (left.u + rho * right.u) % R;
-  return { ok: true, core: { x, u, r, v, digest }, rho };
+  return { ok: true, core: { x, u, r, v, digest, fresh: false }, rho };
 }
 
 // ---------------------------------------------------------------------------
@@ -241,8 +254,8 @@ export function honestFoldMessage(
   right: AccCore,
   rw: AccWitness,
 ): FoldMessage {
-  const h1 = lineEvaluations(errorVector(lw, left.u), left.r, right.r);
-  const h2 = lineEvaluations(errorVector(rw, right.u), left.r, right.r);
+  const h1 = left.fresh ? [] : lineEvaluations(errorVector(lw, left.u), left.r, right.r);
+  const h2 = right.fresh ? [] : lineEvaluations(errorVector(rw, right.u), left.r, right.r);
   const beta = foldBeta(ctx, node, left, right, h1, h2);
   const point = left.r.map((a, i) => (a + beta * ((right.r[i] - a + R) % R)) % R);
   return { h1, h2, t: evaluateMLE(crossTerm(lw, left.u, rw, right.u), point) };

@@ -19,6 +19,7 @@ export interface PlainAccInstance {
   r: Uint8Array;
   v: Uint8Array;
   digest: Uint8Array;
+  fresh: boolean;
 }
 
 function packScalars(xs: readonly Fr[]): Uint8Array {
@@ -46,6 +47,7 @@ export function toPlainInstance<C extends Commitment>(inst: AccInstance<C>): Pla
     r: packScalars(inst.r),
     v: toBytesLE(inst.v),
     digest: Uint8Array.from(inst.digest),
+    fresh: inst.fresh,
   };
 }
 
@@ -68,5 +70,5 @@ export function fromPlainInstance<C extends Commitment, P>(
     p.digest.length !== 32
   )
     return null;
-  return { comm, x, u, r, v, digest: Uint8Array.from(p.digest) };
+  return { comm, x, u, r, v, digest: Uint8Array.from(p.digest), fresh: p.fresh === true };
 }
