@@ -5,7 +5,7 @@
  *
  *   commitment = G1 (32 bytes, src/zk/curve/g1.ts)
  *   proof(n = 0) = empty
- *   proof(n ≥ 1) = comms: (n−1) × G1 ‖ evals: n × 3 × Fr (32 bytes LE) ‖ w: 3 × G1
+ *   proof(n ≥ 1) = comms: (n−1) × G1 ‖ evals: n × 3 × Fr (32 bytes LE) ‖ w: G1
  */
 import { FR_BYTES, fromBytesLE, toBytesLE } from '../field/fr';
 import { G1, G1_BYTES, g1FromBytes, g1ToBytes } from '../curve/g1';
@@ -16,7 +16,7 @@ import { HyperKZG, HyperKzgCommitment, HyperKzgProof } from './hyperkzg';
 export const HYPERKZG_SCHEME_ID = 'hyperkzg-bn254';
 
 export function hyperKzgProofLength(nVars: number): number {
-  return nVars === 0 ? 0 : (nVars - 1) * G1_BYTES + nVars * 3 * FR_BYTES + 3 * G1_BYTES;
+  return nVars === 0 ? 0 : nVars * G1_BYTES + nVars * 3 * FR_BYTES;
 }
 
 export function encodeHyperKzgProof(proof: HyperKzgProof): Uint8Array {
@@ -34,10 +34,7 @@ export function encodeHyperKzgProof(proof: HyperKzgProof): Uint8Array {
       o += FR_BYTES;
     }
   }
-  for (const w of proof.w) {
-    out.set(g1ToBytes(w), o);
-    o += G1_BYTES;
-  }
+  if (proof.w !== null) out.set(g1ToBytes(proof.w), o);
   return out;
 }
 
@@ -45,7 +42,7 @@ export function decodeHyperKzgProof(bytes: Uint8Array, nVars: number): HyperKzgP
   if (!(bytes instanceof Uint8Array) || !Number.isInteger(nVars) || nVars < 0 || nVars > 64)
     return null;
   if (bytes.length !== hyperKzgProofLength(nVars)) return null;
-  if (nVars === 0) return { comms: [], evals: [], w: [] };
+  if (nVars === 0) return { comms: [], evals: [], w: null };
   let o = 0;
   const point = (): G1 | null => {
     const p = g1FromBytes(bytes.subarray(o, o + G1_BYTES));
@@ -69,12 +66,8 @@ export function decodeHyperKzgProof(bytes: Uint8Array, nVars: number): HyperKzgP
     }
     evals.push(row);
   }
-  const w: G1[] = [];
-  for (let j = 0; j < 3; j++) {
-    const p = point();
-    if (p === null) return null;
-    w.push(p);
-  }
+  const w = point();
+  if (w === null) return null;
   return { comms, evals, w };
 }
 

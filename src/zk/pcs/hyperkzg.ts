@@ -16,15 +16,19 @@
  * which as polynomials reads f_{i+1}(X²) = (1−x_i)·(f_i(X) + f_i(−X))/2 +
  * x_i·(f_i(X) − f_i(−X))/(2X). It commits to f_1 … f_{n−1}, receives r, sends
  * f_i(r), f_i(−r), f_i(r²) for every i, and proves all 3n evaluations with
- * one batched KZG opening: B = Σ q^i f_i opened at r, −r, r² (three
- * quotient commitments W), the three pairing checks combined with powers of d
- * into one two-pairing product.
+ * one KZG opening of B = Σ q^i f_i at the three points r, −r, r².
  *
- * Differences from Nova: variables are folded lowest-first (Nova folds the
- * highest first, matching its big-endian index convention); the commitment,
- * point, value and SRS id are absorbed by `open`/`verify` themselves; n = 0 is
- * allowed (the proof is empty and the verifier checks C = v·G); the verifier
- * rejects r = 0 instead of dividing by it.
+ * Differences from Nova: that opening is KZG's own batch opening of one
+ * polynomial at several points (KZG10 §3.4: one quotient by the vanishing
+ * polynomial Z_T of T = {r, −r, r²}, checked against [Z_T(τ)]G2 from the
+ * powers [τ^0..3]G2), where Nova commits to three quotients by (X − u) and
+ * combines three checks with a further challenge: one prover MSM instead of
+ * three, one G1 element instead of three, three pairings instead of two.
+ * Variables are folded lowest-first (Nova folds the highest first, matching
+ * its big-endian index convention); the commitment, point, value and SRS id
+ * are absorbed by `open`/`verify` themselves; n = 0 is allowed (the proof is
+ * empty and the verifier checks C = v·G); r ∈ {0, 1, −1} (where the three
+ * points are not distinct) is rejected.
  */
 import { bn254 } from '@noble/curves/bn254';
 import {
@@ -34,11 +38,12 @@ import {
   mul as frMul,
   neg as frNeg,
   sub as frSub,
+  inv as frInv,
 } from '../field/fr';
 import { G1, G1_GENERATOR, G1_ZERO, g1ToBytes } from '../curve/g1';
 import { affineFromG1 } from '../curve/g1-fast';
 import { msm, msmSmall } from '../msm';
-import type { Srs, SrsVerifierKey } from '../srs/types';
+import { G2, Srs, SrsVerifierKey, verifierKey } from '../srs/types';
 import type { Transcript } from '../transcript';
 import type { Commitment, MultilinearPCS } from './types';
 
@@ -56,8 +61,8 @@ export interface HyperKzgProof {
   readonly comms: readonly G1[];
   /** evals[i] = [f_i(r), f_i(−r), f_i(r²)] for i < n. */
   readonly evals: readonly (readonly Fr[])[];
-  /** KZG quotient commitments for B at r, −r, r². */
-  readonly w: readonly G1[];
+  /** Commitment to the quotient h = (B − I) / Z_T (KZG10 batch opening); null when n = 0. */
+  readonly w: G1 | null;
 }
 
 /** A multilinear polynomial's evaluations as univariate coefficients: f(u) by Horner. */
@@ -67,17 +72,60 @@ function evalUnivariate(coeffs: readonly Fr[], u: Fr): Fr {
   return acc;
 }
 
-/** (f(X) − f(u)) / (X − u) by synthetic division; the remainder f(u) is dropped. */
-function divideByLinear(coeffs: readonly Fr[], u: Fr): Fr[] {
-  const n = coeffs.length;
-  if (n <= 1) return [];
-  const q = new Array<Fr>(n - 1);
-  let acc = 0n;
-  for (let j = n - 1; j >= 1; j--) {
-    acc = (acc * u + coeffs[j]) % R;
-    q[j - 1] = acc;
+/**
+ * (f(X) − I(X)) / Z(X) for the monic cubic Z(X) = X³ + z2·X² + z1·X + z0, by
+ * long division; throws if the remainder is not I (a prover bug, never data).
+ */
+function divideByCubic(f: readonly Fr[], z: readonly Fr[], interp: readonly Fr[]): Fr[] {
+  const rem = f.map((c, j) => (j < 3 ? (c - interp[j] + R) % R : c));
+  while (rem.length < 3) rem.push(0n);
+  const n = rem.length;
+  if (n <= 3) {
+    if (rem.some((c) => c !== 0n)) throw new Error('hyperkzg: claimed values are not B(u)');
+    return [];
   }
-  return q;
+  const qt = new Array<Fr>(n - 3).fill(0n);
+  for (let j = n - 1; j >= 3; j--) {
+    const c = rem[j];
+    if (c === 0n) continue;
+    qt[j - 3] = c;
+    // rem −= c·X^(j−3)·Z; the X^j term cancels by construction.
+    rem[j - 1] = (rem[j - 1] - c * z[2]) % R;
+    rem[j - 2] = (rem[j - 2] - c * z[1]) % R;
+    rem[j - 3] = (rem[j - 3] - c * z[0]) % R;
+    if (rem[j - 1] < 0n) rem[j - 1] += R;
+    if (rem[j - 2] < 0n) rem[j - 2] += R;
+    if (rem[j - 3] < 0n) rem[j - 3] += R;
+  }
+  if (rem[0] !== 0n || rem[1] !== 0n || rem[2] !== 0n) {
+    throw new Error('hyperkzg: claimed values are not B(u)');
+  }
+  return qt;
+}
+
+/** The three opening points and Z_T = (X − r)(X + r)(X − r²) = X³ − r²X² − r²X + r⁴, low to high. */
+function pointsAndVanishing(r: Fr): { us: Fr[]; z: Fr[] } {
+  const r2 = frMul(r, r);
+  return { us: [r, frNeg(r), r2], z: [frMul(r2, r2), frNeg(r2), frNeg(r2)] };
+}
+
+/** Coefficients (low to high) of the degree-≤2 polynomial through (u_k, b_k); the u_k must be distinct. */
+function interpolate3(us: readonly Fr[], bs: readonly Fr[]): Fr[] {
+  const out = [0n, 0n, 0n];
+  for (let k = 0; k < 3; k++) {
+    const [a, b] = [0, 1, 2].filter((j) => j !== k).map((j) => us[j]);
+    const scale = frMul(bs[k], frInv(frMul(frSub(us[k], a), frSub(us[k], b))));
+    // (X − a)(X − b) = X² − (a + b)X + ab
+    out[0] = frAdd(out[0], frMul(scale, frMul(a, b)));
+    out[1] = frSub(out[1], frMul(scale, frAdd(a, b)));
+    out[2] = frAdd(out[2], scale);
+  }
+  return out;
+}
+
+/** r must make r, −r, r² distinct. */
+function goodR(r: Fr): boolean {
+  return r !== 0n && r !== 1n && r !== R - 1n;
 }
 
 function fold(f: readonly Fr[], x: Fr): Fr[] {
@@ -123,8 +171,7 @@ const L = {
   r: 'hyperkzg/r',
   evals: 'hyperkzg/evals',
   q: 'hyperkzg/q',
-  w: 'hyperkzg/quotients',
-  d: 'hyperkzg/d',
+  w: 'hyperkzg/quotient',
 } as const;
 
 function absorbPoints(t: Transcript, label: string, pts: readonly G1[]): void {
@@ -154,12 +201,14 @@ function combine(points: readonly G1[], scalars: readonly Fr[]): G1 {
 export class HyperKZG implements MultilinearPCS<HyperKzgCommitment, HyperKzgProof> {
   readonly maxVars: number;
   private readonly vk: SrsVerifierKey;
+  /** [τ + τ²]G2, the G2 side shared by the two middle terms of Z_T(τ). */
+  private readonly tauPlusTau2G2: G2;
 
   /** `srs` may be a full SRS (prover and verifier) or only its verifier key (verifier only). */
   constructor(private readonly srs: Srs | SrsVerifierKey) {
     this.maxVars = srs.maxVars;
-    const { g1, g2, tauG2, maxVars, insecure, id } = srs;
-    this.vk = { g1, g2, tauG2, maxVars, insecure, id };
+    this.vk = verifierKey(srs);
+    this.tauPlusTau2G2 = srs.tauG2.add(srs.tau2G2);
   }
 
   get verifierKey(): SrsVerifierKey {
@@ -222,7 +271,7 @@ export class HyperKZG implements MultilinearPCS<HyperKzgCommitment, HyperKzgProo
       throw new RangeError(`hyperkzg: ${n} variables exceed the SRS (${this.maxVars})`);
     const key = this.key(evals.length).g1Powers;
     absorbStatement(t, this.vk, commitment.point, point, value);
-    if (n === 0) return { comms: [], evals: [], w: [] };
+    if (n === 0) return { comms: [], evals: [], w: null };
 
     const polys: Fr[][] = [Array.from(evals)];
     for (let i = 0; i < n - 1; i++) polys.push(fold(polys[i], point[i]));
@@ -230,8 +279,8 @@ export class HyperKZG implements MultilinearPCS<HyperKzgCommitment, HyperKzgProo
     absorbPoints(t, L.folds, comms);
 
     const r = t.challengeScalar(L.r);
-    if (r === 0n) throw new Error('hyperkzg: challenge r = 0 (probability 1/|F|)');
-    const us = [r, frNeg(r), frMul(r, r)];
+    if (!goodR(r)) throw new Error('hyperkzg: challenge r ∈ {0, ±1} (probability 3/|F|)');
+    const { us, z } = pointsAndVanishing(r);
     const ys = polys.map((f) => us.map((u) => evalUnivariate(f, u)));
     t.absorbScalars(L.evals, ys.flat());
 
@@ -242,9 +291,9 @@ export class HyperKZG implements MultilinearPCS<HyperKzgCommitment, HyperKzgProo
       for (let j = 0; j < f.length; j++) b[j] = (b[j] + qi * f[j]) % R;
       qi = frMul(qi, q);
     }
-    const w = us.map((u) => msm(key, divideByLinear(b, u)));
-    absorbPoints(t, L.w, w);
-    t.challengeScalar(L.d); // keeps prover and verifier transcripts in step
+    const bu = us.map((u) => evalUnivariate(b, u));
+    const w = msm(key, divideByCubic(b, z, interpolate3(us, bu)));
+    absorbPoints(t, L.w, [w]);
     return { comms, evals: ys, w };
   }
 
@@ -275,21 +324,21 @@ export class HyperKZG implements MultilinearPCS<HyperKzgCommitment, HyperKzgProo
     if (n > this.maxVars) return false;
     if (proof === null || typeof proof !== 'object') return false;
     const { comms, evals, w } = proof;
-    if (!Array.isArray(comms) || !Array.isArray(evals) || !Array.isArray(w)) return false;
+    if (!Array.isArray(comms) || !Array.isArray(evals)) return false;
     const c = commitment.point;
     absorbStatement(t, this.vk, c, point, value);
     if (n === 0) {
-      if (comms.length !== 0 || evals.length !== 0 || w.length !== 0) return false;
+      if (comms.length !== 0 || evals.length !== 0 || w !== null) return false;
       return c.equals(value === 0n ? G1_ZERO : G1_GENERATOR.multiply(value));
     }
-    if (comms.length !== n - 1 || evals.length !== n || w.length !== 3) return false;
-    if (!comms.every(isG1) || !w.every(isG1)) return false;
+    if (comms.length !== n - 1 || evals.length !== n || !isG1(w)) return false;
+    if (!comms.every(isG1)) return false;
     for (const row of evals) {
       if (!Array.isArray(row) || row.length !== 3 || !row.every(isFr)) return false;
     }
     absorbPoints(t, L.folds, comms);
     const r = t.challengeScalar(L.r);
-    if (r === 0n) return false;
+    if (!goodR(r)) return false;
     t.absorbScalars(L.evals, evals.flat());
 
     // Folding consistency: 2r·f_{i+1}(r²) = r(1−x_i)(y⁺+y⁻) + x_i(y⁺−y⁻), with f_n(r²) = v.
@@ -303,38 +352,36 @@ export class HyperKZG implements MultilinearPCS<HyperKzgCommitment, HyperKzgProo
     }
 
     const q = t.challengeScalar(L.q);
-    absorbPoints(t, L.w, w);
-    const d = t.challengeScalar(L.d);
+    absorbPoints(t, L.w, [w]);
 
-    // Batched KZG check for B = Σ q^i f_i at u_j ∈ {r, −r, r²}:
-    //   e(Σ d^j W_j, [τ]G2) = e(Σ d^j (C_B − B(u_j)·G + u_j·W_j), G2).
-    const us = [r, frNeg(r), frMul(r, r)];
-    const dj = [1n, d, frMul(d, d)];
+    // KZG10 batch opening of B = Σ q^i f_i at T = {r, −r, r²} with claimed values
+    // b_k = Σ q^i y_{i,k}: e(C_B − [I(τ)]1, [1]2) = e(W, [Z_T(τ)]2). With
+    // Z_T = X³ − r²X² − r²X + r⁴ this is the three-pairing product
+    //   e(C_B − [I(τ)]1 − r⁴·W, [1]2) · e(r²·W, [τ² + τ]2) · e(−W, [τ³]2) = 1.
+    const { us, z } = pointsAndVanishing(r);
     const qi: Fr[] = [];
     let acc = 1n;
     for (let i = 0; i < n; i++) {
       qi.push(acc);
       acc = frMul(acc, q);
     }
-    const bu = us.map((_, j) => {
+    const bu = us.map((_, k) => {
       let s = 0n;
-      for (let i = 0; i < n; i++) s = (s + qi[i] * evals[i][j]) % R;
+      for (let i = 0; i < n; i++) s = (s + qi[i] * evals[i][k]) % R;
       return s;
     });
-    const dSum = frAdd(frAdd(dj[0], dj[1]), dj[2]);
-    const gScalar = frNeg(
-      frAdd(frAdd(frMul(dj[0], bu[0]), frMul(dj[1], bu[1])), frMul(dj[2], bu[2])),
+    const interp = interpolate3(us, bu);
+    const r2 = frNeg(z[1]);
+    const a = combine(
+      [c, ...comms, this.vk.g1, this.vk.tauG1, this.vk.tau2G1, w],
+      [...qi, frNeg(interp[0]), frNeg(interp[1]), frNeg(interp[2]), frNeg(z[0])],
     );
-    const rhsPoint = combine(
-      [c, ...comms, G1_GENERATOR, ...w],
-      [...qi.map((x) => frMul(x, dSum)), gScalar, ...us.map((u, j) => frMul(u, dj[j]))],
-    );
-    const lhsPoint = combine(w, dj);
-    // e(O, ·) = 1, and noble refuses the point at infinity: drop such pairs.
     const pairs = [
-      { g1: lhsPoint, g2: this.vk.tauG2 },
-      { g1: rhsPoint.negate(), g2: this.vk.g2 },
+      { g1: a, g2: this.vk.g2 },
+      { g1: w.multiply(r2), g2: this.tauPlusTau2G2 },
+      { g1: w.negate(), g2: this.vk.tau3G2 },
     ].filter((p) => !p.g1.is0());
+    // e(O, ·) = 1, and noble refuses the point at infinity: such pairs were dropped.
     if (pairs.length === 0) return true;
     const gt = bn254.pairingBatch(pairs);
     return bn254.fields.Fp12.eql(gt, bn254.fields.Fp12.ONE);
@@ -342,4 +389,4 @@ export class HyperKZG implements MultilinearPCS<HyperKzgCommitment, HyperKzgProo
 }
 
 /** Exposed for tests of the quotient arithmetic. */
-export const _internal = { evalUnivariate, divideByLinear, fold };
+export const _internal = { evalUnivariate, divideByCubic, interpolate3, pointsAndVanishing, fold };

@@ -13,7 +13,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256, sha512 } from '@noble/hashes/sha2';
-import { FR_MODULUS, fromWideBytesLE, pow as frPow } from '../field/fr';
+import { FR_MODULUS, fromWideBytesLE, mul as frMul, pow as frPow } from '../field/fr';
 import { FP_MODULUS } from '../curve/fp';
 import { G1_GENERATOR, isOnCurveAffine } from '../curve/g1';
 import {
@@ -200,6 +200,10 @@ export function devSrs(opts: DevSrsOptions): Srs {
       }
     }
   }
-  const tauG2 = G2_GENERATOR.multiply(tau);
-  return makeSrs(pts, tauG2, maxVars, true, `dev:${seed} (INSECURE: τ is public)`);
+  const t2 = frMul(tau, tau);
+  const g1Low = [G1_GENERATOR, G1_GENERATOR.multiply(tau), G1_GENERATOR.multiply(t2)];
+  const g2Powers = [1n, tau, t2, frMul(t2, tau)].map((e) =>
+    e === 1n ? G2_GENERATOR : G2_GENERATOR.multiply(e),
+  );
+  return makeSrs(pts, g1Low, g2Powers, maxVars, true, `dev:${seed} (INSECURE: τ is public)`);
 }

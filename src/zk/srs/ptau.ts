@@ -15,7 +15,7 @@
  * Field elements are n8 bytes little-endian in Montgomery form (a·2^256 mod p).
  *
  * We use the first 2^maxVars G1 powers (maxVars ≤ power, since the file has one
- * fewer than 2^(power+1)) and [1]G2, [τ]G2. The file is read lazily by offset,
+ * fewer than 2^(power+1)) and [τ^0..3]G2 (so power ≥ 2). The file is read lazily by offset,
  * so large ceremony files are not loaded whole. Everything read is validated;
  * failures are `PtauError`s that say what and where.
  */
@@ -23,7 +23,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { bn254 } from '@noble/curves/bn254';
 import { FP_MODULUS, fpInv, fpIsCanonical } from '../curve/fp';
-import { isOnCurveAffine } from '../curve/g1';
+import { G1, G1Point, isOnCurveAffine } from '../curve/g1';
 import type { AffinePoints } from '../curve/g1-fast';
 import { msmSmall } from '../msm';
 import { G2, G2Point, G2_GENERATOR, Srs, makeSrs } from './types';
@@ -143,8 +143,8 @@ export function readPtauHeader(src: ByteSource): PtauHeader {
   }
   const power = u32(hb, 4 + N8);
   const ceremonyPower = u32(hb, 8 + N8);
-  if (power < 1 || power > MAX_POWER)
-    throw new PtauError(`power ${power} outside [1, ${MAX_POWER}]`);
+  if (power < 2 || power > MAX_POWER)
+    throw new PtauError(`power ${power} outside [2, ${MAX_POWER}] (the verifier needs [τ³]G2)`);
   const g1 = sections.get(2);
   const g2 = sections.get(3);
   if (!g1) throw new PtauError('missing tauG1 section (type 2)');
@@ -206,11 +206,14 @@ export function parsePtau(src: ByteSource, opts: PtauOptions = {}, name = 'buffe
     throw new PtauError(`maxVars ${maxVars} not in [0, ${power}] (the file's power)`);
   }
   const count = 2 ** maxVars;
+  // The verifier key needs [τ^0..3]G1 even when the commitment key is smaller;
+  // the file always has them (2^(power+1) − 1 ≥ 7 powers).
+  const readCount = Math.max(count, 4);
   const g1Sec = sections.get(2)!;
-  const bytes = src.read(g1Sec.offset, count * 2 * N8);
-  const xs = new Array<bigint>(count);
-  const ys = new Array<bigint>(count);
-  for (let i = 0; i < count; i++) {
+  const bytes = src.read(g1Sec.offset, readCount * 2 * N8);
+  const xs = new Array<bigint>(readCount);
+  const ys = new Array<bigint>(readCount);
+  for (let i = 0; i < readCount; i++) {
     const o = i * 2 * N8;
     const x = fpFromMont(bytes, o, `tauG1[${i}].x`);
     const y = fpFromMont(bytes, o + N8, `tauG1[${i}].y`);
@@ -219,17 +222,47 @@ export function parsePtau(src: ByteSource, opts: PtauOptions = {}, name = 'buffe
     xs[i] = x;
     ys[i] = y;
   }
-  if (xs[0] !== 1n || ys[0] !== 2n)
+  if (xs[0] !== 1n || ys[0] !== 2n) {
     throw new PtauError('tauG1[0] is not the standard generator (1, 2)');
+  }
   const g2Sec = sections.get(3)!;
-  const g2 = readG2(src, g2Sec.offset, 'tauG2[0]');
-  if (!g2.equals(G2_GENERATOR)) throw new PtauError('tauG2[0] is not the standard G2 generator');
-  const tauG2 = readG2(src, g2Sec.offset + 4 * N8, 'tauG2[1]');
-  const g1Powers = { xs, ys };
-  if ((opts.checkPowers ?? true) && !checkPowersOfTau(g1Powers, count, tauG2)) {
+  const g2Powers = [0, 1, 2, 3].map((i) => readG2(src, g2Sec.offset + i * 4 * N8, `tauG2[${i}]`));
+  if (!g2Powers[0].equals(G2_GENERATOR)) {
+    throw new PtauError('tauG2[0] is not the standard G2 generator');
+  }
+  const g1Low = [0, 1, 2, 3].map((i) => G1Point.fromAffine({ x: xs[i], y: ys[i] }));
+  if (!checkG2Powers(g1Low, g2Powers)) {
+    throw new PtauError('tauG2[1..3] are not the G2 powers of the τ in tauG1[1..3]');
+  }
+  const g1Powers = { xs: xs.slice(0, count), ys: ys.slice(0, count) };
+  if ((opts.checkPowers ?? true) && !checkPowersOfTau(g1Powers, count, g2Powers[1])) {
     throw new PtauError(`tauG1[0..${count}) are not successive powers of the τ in tauG2[1]`);
   }
-  return makeSrs(g1Powers, tauG2, maxVars, false, `ptau:${name} (power ${power})`);
+  return makeSrs(
+    g1Powers,
+    g1Low.slice(0, 3),
+    g2Powers,
+    maxVars,
+    false,
+    `ptau:${name} (power ${power})`,
+  );
+}
+
+/**
+ * e([τ^i]G1, [1]G2) = e([1]G1, [τ^i]G2) for i = 1, 2, 3, batched with random
+ * 128-bit c_i into one product of four pairings (error ≤ 2^−128).
+ */
+function checkG2Powers(g1: readonly G1[], g2: readonly G2[]): boolean {
+  const rnd = randomBytes(48);
+  const c = [0, 1, 2].map(
+    (i) => BigInt('0x' + rnd.subarray(16 * i, 16 * i + 16).toString('hex')) + 1n,
+  );
+  const lhs = g1[1].multiply(c[0]).add(g1[2].multiply(c[1])).add(g1[3].multiply(c[2]));
+  const gt = bn254.pairingBatch([
+    { g1: lhs, g2: g2[0] },
+    ...[1, 2, 3].map((i) => ({ g1: g1[0].multiply(c[i - 1]).negate(), g2: g2[i] })),
+  ]);
+  return bn254.fields.Fp12.eql(gt, bn254.fields.Fp12.ONE);
 }
 
 /** Opens a .ptau file and reads what `parsePtau` needs, without loading the whole file. */

@@ -24,10 +24,14 @@ describe('snarkjs .ptau reader (test/fixtures/pot6.ptau)', () => {
     expect(srs.g1Powers.xs.length).toBe(64);
     expect(affineToG1(srs.g1Powers, 0).equals(G1_GENERATOR)).toBe(true);
     expect(srs.g2.equals(G2_GENERATOR)).toBe(true);
-    expect(srs.id).toEqual(srsId(G1_GENERATOR, G2_GENERATOR, srs.tauG2, 6));
+    expect(srs.id).toEqual(
+      srsId([srs.g1, srs.tauG1, srs.tau2G1], [srs.g2, srs.tauG2, srs.tau2G2, srs.tau3G2], 6),
+    );
+    expect(srs.tauG1.equals(affineToG1(srs.g1Powers, 1))).toBe(true);
+    expect(srs.tau2G1.equals(affineToG1(srs.g1Powers, 2))).toBe(true);
     // Golden: the fixture's id (changes only if the id definition changes; see docs/commitments.md §2).
     expect(Buffer.from(srs.id).toString('hex')).toBe(
-      '4ba057a1ba0bc49f06042be5a04d723b4e2959cc800b275bd4ea7d1077a502a3',
+      '46ff4db5c2c9413119357ffb6561d05d0090f8f38fb9ca71146cce0853d769b9',
     );
   });
 
@@ -88,6 +92,16 @@ describe('snarkjs .ptau reader (test/fixtures/pot6.ptau)', () => {
       /tauG2\[1\] is not a point of the G2 subgroup/,
     ],
     [
+      'G2 powers out of order',
+      (b) => {
+        const tmp = b.slice(g2Off + 256, g2Off + 384);
+        b.copyWithin(g2Off + 256, g2Off + 384, g2Off + 512);
+        b.set(tmp, g2Off + 384);
+      },
+      /tauG2\[1\.\.3\] are not the G2 powers/,
+    ],
+    ['power below 2', (_b, dv) => dv.setUint32(hdrOff + 36, 1, true), /power 1 outside/],
+    [
       'swapped powers',
       (b) => {
         const tmp = b.slice(g1Off + 64 * 10, g1Off + 64 * 11);
@@ -127,7 +141,26 @@ describe('development SRS', () => {
     expect(devSrs({ maxVars: 4, cacheDir: null }).id).toEqual(srs.id);
     expect(devSrs({ maxVars: 4, seed: 'other', cacheDir: null }).id).not.toEqual(srs.id);
     const vk = verifierKey(srs);
-    expect(Object.keys(vk).sort()).toEqual(['g1', 'g2', 'id', 'insecure', 'maxVars', 'tauG2']);
+    expect(Object.keys(vk).sort()).toEqual(
+      [
+        'g1',
+        'g2',
+        'id',
+        'insecure',
+        'maxVars',
+        'tau2G1',
+        'tau2G2',
+        'tau3G2',
+        'tauG1',
+        'tauG2',
+      ].sort(),
+    );
+    expect(srs.tau3G2.equals(G2_GENERATOR.multiply(pow(tau, 3n)))).toBe(true);
+    expect(srs.tau2G1.equals(G1_GENERATOR.multiply(pow(tau, 2n)))).toBe(true);
+    // Tiny keys still carry the verifier's powers.
+    const tiny = devSrs({ maxVars: 0, cacheDir: null });
+    expect(tiny.g1Powers.xs.length).toBe(1);
+    expect(tiny.tau2G1.equals(srs.tau2G1)).toBe(true);
   });
 
   it('caches on disk and ignores a corrupted cache', () => {
