@@ -121,6 +121,21 @@ function main(): void {
   );
   console.log(`verify (fold replay + compression verifier + PCS verify): ${tVerify.toFixed(0)} ms`);
   console.log(`proof size: ${bytes.length} bytes (${N} segments)`);
+  // One machine-readable line for the project-wide benchmark to collect.
+  console.log(
+    JSON.stringify({
+      bench: 'zk',
+      constraintsLog2: d.rowVars,
+      segments: N,
+      pcs: bundle.codec.schemeId,
+      leafMs: Math.round((tLeaves - tStart) / N),
+      foldMs: foldTimes.map((f) => Math.round(f)),
+      compressMs: Math.round(tCompress),
+      openMs: Math.round(openMs),
+      verifyMs: Math.round(tVerify),
+      proofBytes: bytes.length,
+    }),
+  );
 }
 
 main();
