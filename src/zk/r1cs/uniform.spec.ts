@@ -164,6 +164,79 @@ describe('uniform R1CS', () => {
     expect(() => b.constrainAt('first', [[wNext(c), 1]], [], [])).toThrow(/next step/);
   });
 
+  it('random blocks (every family, random coefficients): block-based evaluation equals the dense matrices', () => {
+    let s = 0x5eed;
+    const rand = (n: number): number => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return (s >>> 8) % n;
+    };
+    for (let run = 0; run < 25; run++) {
+      const b = new UniformBuilder();
+      const nW = 1 + rand(5);
+      const nX = rand(4);
+      for (let i = 0; i < nW; i++) b.witness();
+      for (let i = 0; i < nX; i++) b.publicInput();
+      const coeff = (): bigint => (rand(3) === 0 ? rnd() : BigInt(rand(7)) - 3n);
+      const lc = (kinds: ('w' | 'wNext' | 'one' | 'x')[]) => {
+        const terms: [ReturnType<typeof w>, bigint][] = [];
+        for (let t = rand(4); t > 0; t--) {
+          const kind = kinds[rand(kinds.length)];
+          if (kind === 'w') terms.push([w(rand(nW)), coeff()]);
+          else if (kind === 'wNext') terms.push([wNext(rand(nW)), coeff()]);
+          else if (kind === 'x' && nX > 0) terms.push([pub(rand(nX)), coeff()]);
+          else terms.push([ONE, coeff()]);
+        }
+        return terms;
+      };
+      for (let c = 1 + rand(5); c > 0; c--) {
+        const kinds: ('w' | 'wNext' | 'one')[] = ['w', 'wNext', 'one'];
+        b.constrain(lc(kinds), lc(kinds), lc(kinds));
+      }
+      for (let c = rand(4); c > 0; c--) {
+        const kinds: ('w' | 'one' | 'x')[] = ['w', 'one', 'x'];
+        b.constrainAt(rand(2) ? 'first' : 'last', lc(kinds), lc(kinds), lc(kinds));
+      }
+      const shape = b.build();
+      const ks = [0, 1, 2, 3].filter((k) => 1 + nX <= 2 ** k * shape.m);
+      const k = ks[rand(ks.length)];
+      const d = dimensions(shape, k);
+      const Ds = dense(shape, k);
+      const W = Array.from({ length: d.T * d.m }, () => (rand(2) ? rnd() : BigInt(rand(256))));
+      const x = Array.from({ length: nX }, rnd);
+      const u = rnd();
+      const z = assembleZ(W, u, x);
+      const p = multiply(shape, k, W, u, x);
+      [p.Az, p.Bz, p.Cz].forEach((v, which) => {
+        expect(v).toEqual(
+          Ds[which].map((row) => row.reduce((acc, c, j) => add(acc, mul(c, z[j])), 0n)),
+        );
+      });
+      const rx = Array.from({ length: d.rowVars }, rnd);
+      const ry = Array.from({ length: d.colVars }, rnd);
+      const ex = eqTable(rx);
+      const ey = eqTable(ry);
+      const expected = Ds.map((D) =>
+        D.reduce(
+          (acc, row, i) =>
+            add(
+              acc,
+              mul(
+                ex[i],
+                row.reduce((a, c, j) => add(a, mul(c, ey[j])), 0n),
+              ),
+            ),
+          0n,
+        ),
+      );
+      expect(evaluateMatrices(shape, k, rx, ry)).toEqual(expected);
+      const g = rnd();
+      const vec = combinedRowVector(shape, k, rx, [1n, g, mul(g, g)]);
+      expect(evaluateMLE(vec, ry)).toBe(
+        add(expected[0], add(mul(g, expected[1]), mul(mul(g, g), expected[2]))),
+      );
+    }
+  });
+
   it('the digest separates circuits', () => {
     expect(Buffer.from(shapeDigest(fibonacciCircuit().shape))).not.toEqual(
       Buffer.from(shapeDigest(byteCounterCircuit().shape)),
