@@ -68,6 +68,21 @@ for (const [name, getBundle] of [
   });
 }
 
+describe('exhaustive: every single byte of a small proof (transparent test PCS)', () => {
+  it('flipping any one byte anywhere is rejected', () => {
+    const bundle = transparent as PcsBundle<Commitment, unknown>;
+    const h = honestProof(fib, bundle, 1, 2);
+    const vk = { shape: fib.shape, bundle };
+    const accepted: number[] = [];
+    for (let at = 0; at < h.bytes.length; at++) {
+      const b = Uint8Array.from(h.bytes);
+      b[at] ^= 0x01 << (at % 8);
+      if (verifyProofBytes(vk, b, { allowInsecureSrs: true }).valid) accepted.push(at);
+    }
+    expect(accepted).toEqual([]);
+  });
+});
+
 describe('the verifier is total (fast-check)', () => {
   const bundle = transparent as PcsBundle<Commitment, unknown>;
   const vk = { shape: fib.shape, bundle };
