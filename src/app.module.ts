@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthGuard } from './auth/auth.guard';
 import { LoggerModule } from 'nestjs-pino';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/env';
@@ -28,6 +30,7 @@ export class AppModule {
         ProgramsModule,
         ProofsModule,
       ],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };
   }
 }

@@ -12,7 +12,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { PROBLEM_BASE, type ProblemDetails } from './problem';
+import { PROBLEM_BASE, ProblemException, type ProblemDetails } from './problem';
 
 const SLUGS: Record<number, string> = {
   400: 'bad-request',
@@ -116,6 +116,10 @@ export class ProblemFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       this.logger.error({ err: exception, path: req.url }, 'request failed');
     }
+    if (exception instanceof ProblemException) {
+      for (const [name, value] of Object.entries(exception.headers)) res.setHeader(name, value);
+    }
+    if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="zkvm"');
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 }

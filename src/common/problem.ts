@@ -44,4 +44,12 @@ export class ProblemException extends HttpException {
   ) {
     super({ type: PROBLEM_BASE + slug, title, status, detail, ...extra }, status);
   }
+
+  /** Extra response headers (Retry-After, for example). */
+  readonly headers: Record<string, string> = {};
+
+  withHeader(name: string, value: string): this {
+    this.headers[name] = value;
+    return this;
+  }
 }

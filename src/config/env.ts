@@ -37,6 +37,13 @@ export interface AppConfig {
   jobLeaseMs: number;
   /** Attempts (lease expiries included) before a job fails for good. */
   jobMaxAttempts: number;
+  /** "apikey": every request but /health, /ready, /verify and /docs needs a key. "none": local use only. */
+  authMode: 'apikey' | 'none';
+  /** Server-wide defaults of the per-key quotas (a key may carry its own). */
+  quotas: {
+    maxConcurrentJobs: number;
+    jobsPerMinute: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -119,6 +126,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const jobLeaseMs = intVar(env, 'JOB_LEASE_SECONDS', 30, 2, 3600, problems) * 1000;
   const jobMaxAttempts = intVar(env, 'JOB_MAX_ATTEMPTS', 3, 1, 100, problems);
 
+  const rawAuth = (env.AUTH_MODE ?? 'apikey').trim();
+  if (rawAuth !== 'apikey' && rawAuth !== 'none') {
+    problems.push(`AUTH_MODE must be "apikey" or "none", got ${JSON.stringify(env.AUTH_MODE)}`);
+  }
+  const authMode = rawAuth === 'none' ? 'none' : 'apikey';
+  const quotas = {
+    maxConcurrentJobs: intVar(env, 'QUOTA_MAX_CONCURRENT_JOBS', 4, 1, 10_000, problems),
+    jobsPerMinute: intVar(env, 'QUOTA_JOBS_PER_MINUTE', 60, 1, 1_000_000, problems),
+  };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -132,6 +149,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerConcurrency,
     jobLeaseMs,
     jobMaxAttempts,
+    authMode,
+    quotas,
   };
 }
 

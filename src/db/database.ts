@@ -4,7 +4,7 @@
  * reached through Prisma driver adapters (pglite-prisma-adapter, @prisma/adapter-pg)
  * and expose the same raw SqlExecutor for migrations and queue queries.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -75,6 +75,47 @@ function pgPoolExecutor(pool: Pool): SqlExecutor {
   };
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite is a database inside one process: two processes opening the same data
+ * directory would corrupt it. A lock file next to it makes the second one fail
+ * with a clear message instead (a stale lock of a dead process is taken over).
+ */
+export function lockDataDir(dir: string): () => void {
+  const lockPath = `${dir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      return () => {
+        try {
+          if (readFileSync(lockPath, 'utf8') === String(process.pid)) unlinkSync(lockPath);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(readFileSync(lockPath, 'utf8'));
+      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
+        throw new Error(
+          `the embedded database ${dir} is in use by process ${holder}; stop that process first, ` +
+            'or use a PostgreSQL server (DATABASE_URL) to share one database between processes',
+        );
+      }
+      unlinkSync(lockPath);
+    }
+  }
+  throw new Error(`could not lock the embedded database ${dir}`);
+}
+
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.kind === 'postgres') {
     const pool = new Pool({ connectionString: config.url, max: 10 });
@@ -92,12 +133,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   }
   let pg: PGlite;
   let description: string;
+  let releaseLock = (): void => undefined;
   if (config.dataDir === null) {
     pg = new PGlite();
     description = 'embedded (in memory)';
   } else {
     const dir = resolve(config.dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
+    releaseLock = lockDataDir(dir);
     pg = new PGlite(dir);
     description = `embedded (${dir})`;
   }
@@ -110,6 +153,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     async close() {
       await prisma.$disconnect();
       await pg.close();
+      releaseLock();
     },
   };
 }

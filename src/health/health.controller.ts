@@ -8,6 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { DatabaseService } from '../db/database.service';
 import { ProblemDetails } from '../common/problem';
+import { Public } from '../auth/principal';
 
 class HealthDto {
   @ApiProperty({ example: 'ok' })
@@ -24,6 +25,7 @@ class ReadyDto {
 }
 
 @ApiTags('health')
+@Public()
 @Controller()
 export class HealthController {
   constructor(private readonly db: DatabaseService) {}

@@ -28,6 +28,9 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
   getSchemaPath,
+  ApiBearerAuth,
+  ApiSecurity,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { plainToInstance } from 'class-transformer';
@@ -42,6 +45,7 @@ import {
   type ProgramFormat,
 } from './dto/program.dto';
 import { ProgramsService } from './programs.service';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
 
 function validationMessages(obj: object): string[] {
   return validateSync(obj, { whitelist: true, forbidNonWhitelisted: true }).flatMap((e) =>
@@ -50,6 +54,9 @@ function validationMessages(obj: object): string[] {
 }
 
 @ApiTags('programs')
+@ApiBearerAuth()
+@ApiSecurity('apiKey')
+@ApiUnauthorizedResponse({ type: ProblemDetails, description: 'Missing or invalid API key' })
 @ApiExtraModels(CreateProgramJsonDto)
 @Controller('programs')
 export class ProgramsController {
@@ -106,6 +113,7 @@ export class ProgramsController {
     @Body() body: unknown,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<ProgramDto> {
     let format: ProgramFormat;
     let content: Buffer;
@@ -138,7 +146,7 @@ export class ProgramsController {
         'Send the program as multipart/form-data (part `file`) or as JSON.',
       );
     }
-    const { program, created } = await this.programs.upload(format, content, name);
+    const { program, created } = await this.programs.upload(principal, format, content, name);
     res.status(created ? 201 : 200).location(`/programs/${program.id}`);
     return program;
   }
@@ -147,8 +155,11 @@ export class ProgramsController {
   @ApiOperation({ operationId: 'listPrograms', summary: 'List uploaded programs, newest first' })
   @ApiOkResponse({ type: ProgramListDto })
   @ApiBadRequestResponse({ type: ProblemDetails })
-  list(@Query() q: ListQueryDto): Promise<ProgramListDto> {
-    return this.programs.list(q.limit ?? 50, q.offset ?? 0);
+  list(
+    @Query() q: ListQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ProgramListDto> {
+    return this.programs.list(principal.ownerId, q.limit ?? 50, q.offset ?? 0);
   }
 
   @Get(':id')
@@ -156,8 +167,11 @@ export class ProgramsController {
   @ApiOkResponse({ type: ProgramDto })
   @ApiBadRequestResponse({ type: ProblemDetails, description: 'The id is not a UUID' })
   @ApiNotFoundResponse({ type: ProblemDetails })
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<ProgramDto> {
-    return this.programs.get(id);
+  get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ProgramDto> {
+    return this.programs.get(principal.ownerId, id);
   }
 
   @Delete(':id')
@@ -173,7 +187,10 @@ export class ProgramsController {
     type: ProblemDetails,
     description: 'A proof job of the program is queued or running',
   })
-  async delete(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    await this.programs.delete(id);
+  async delete(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
+    await this.programs.delete(principal.ownerId, id);
   }
 }

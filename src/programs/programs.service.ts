@@ -5,6 +5,7 @@ import { Prisma, type Program } from '../generated/prisma/client';
 import { ProblemException } from '../common/problem';
 import { AsmError, assemble } from '../vm/asm/assembler';
 import { ElfError, loadElf } from '../vm/elf-loader';
+import type { Principal } from '../auth/principal';
 import { programDigestV1 } from '../vm/program-digest';
 import type { ProgramImage } from '../vm/program-image';
 import type { ProgramDto, ProgramFormat, ProgramListDto, SegmentDto } from './dto/program.dto';
@@ -60,6 +61,7 @@ export class ProgramsService {
    * the same image uploaded twice returns the existing record.
    */
   async upload(
+    principal: Principal,
     format: ProgramFormat,
     content: Buffer,
     name: string | undefined,
@@ -72,12 +74,13 @@ export class ProgramsService {
         'The uploaded program is empty.',
       );
     }
-    if (content.length > this.config.maxProgramBytes) {
+    const limit = Math.min(this.config.maxProgramBytes, principal.maxUploadBytes ?? Infinity);
+    if (content.length > limit) {
       throw new ProblemException(
         413,
         'program-too-large',
         'Program too large',
-        `The program is ${content.length} bytes; this server accepts at most ${this.config.maxProgramBytes}.`,
+        `The program is ${content.length} bytes; this server accepts at most ${limit} from this API key.`,
       );
     }
     let image: ProgramImage;
@@ -97,11 +100,15 @@ export class ProgramsService {
       throw err;
     }
     const digest = programDigestV1(image);
-    const existing = await this.db.prisma.program.findUnique({ where: { digest } });
+    const ownerId = principal.ownerId;
+    const existing = await this.db.prisma.program.findUnique({
+      where: { ownerId_digest: { ownerId, digest } },
+    });
     if (existing) return { program: toProgramDto(existing), created: false };
     try {
       const created = await this.db.prisma.program.create({
         data: {
+          ownerId,
           digest,
           name: name ?? null,
           format,
@@ -115,36 +122,40 @@ export class ProgramsService {
     } catch (err) {
       // Two concurrent uploads of one program: the unique digest lets one win.
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
-        const winner = await this.db.prisma.program.findUnique({ where: { digest } });
+        const winner = await this.db.prisma.program.findUnique({
+          where: { ownerId_digest: { ownerId, digest } },
+        });
         if (winner) return { program: toProgramDto(winner), created: false };
       }
       throw err;
     }
   }
 
-  async list(limit: number, offset: number): Promise<ProgramListDto> {
+  async list(ownerId: string, limit: number, offset: number): Promise<ProgramListDto> {
     const [items, total] = await Promise.all([
       this.db.prisma.program.findMany({
+        where: { ownerId },
         orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
         take: limit,
         skip: offset,
       }),
-      this.db.prisma.program.count(),
+      this.db.prisma.program.count({ where: { ownerId } }),
     ]);
     return { items: items.map(toProgramDto), total, limit, offset };
   }
 
-  async get(id: string): Promise<ProgramDto> {
-    const p = await this.db.prisma.program.findUnique({ where: { id } });
+  /** Another key's program is reported as missing (404), never as forbidden. */
+  async get(ownerId: string, id: string): Promise<ProgramDto> {
+    const p = await this.db.prisma.program.findFirst({ where: { id, ownerId } });
     if (!p) throw new NotFoundException(`Program ${id} does not exist.`);
     return toProgramDto(p);
   }
 
   /** Deletes a program and its finished jobs; refused while a job still needs it. */
-  async delete(id: string): Promise<void> {
+  async delete(ownerId: string, id: string): Promise<void> {
     try {
       await this.db.prisma.$transaction(async (tx) => {
-        const p = await tx.program.findUnique({ where: { id }, select: { id: true } });
+        const p = await tx.program.findFirst({ where: { id, ownerId }, select: { id: true } });
         if (!p) throw new NotFoundException(`Program ${id} does not exist.`);
         const active = await tx.proofJob.count({
           where: { programId: id, status: { in: [...ACTIVE_STATUSES] } },

@@ -20,7 +20,11 @@ import {
   ApiPayloadTooLargeResponse,
   ApiResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
+  ApiBearerAuth,
+  ApiSecurity,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ProblemDetails } from '../common/problem';
@@ -31,8 +35,12 @@ import {
   ProofJobListDto,
 } from './dto/proof-job.dto';
 import { ProofsService } from './proofs.service';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
 
 @ApiTags('proofs')
+@ApiBearerAuth()
+@ApiSecurity('apiKey')
+@ApiUnauthorizedResponse({ type: ProblemDetails, description: 'Missing or invalid API key' })
 @Controller('proofs')
 export class ProofsController {
   constructor(private readonly proofs: ProofsService) {}
@@ -61,11 +69,17 @@ export class ProofsController {
     type: ProblemDetails,
     description: 'mode "prove" is not available on this server yet',
   })
+  @ApiTooManyRequestsResponse({
+    type: ProblemDetails,
+    description:
+      'The API key has too many jobs queued or running, or started too many in the last minute (see Retry-After)',
+  })
   async create(
     @Body() dto: CreateProofDto,
     @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<ProofJobDto> {
-    const job = await this.proofs.create(dto);
+    const job = await this.proofs.create(principal, dto);
     res.location(`/proofs/${job.id}`);
     return job;
   }
@@ -77,8 +91,11 @@ export class ProofsController {
   })
   @ApiOkResponse({ type: ProofJobListDto })
   @ApiBadRequestResponse({ type: ProblemDetails })
-  list(@Query() q: ListProofsQueryDto): Promise<ProofJobListDto> {
-    return this.proofs.list({
+  list(
+    @Query() q: ListProofsQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ProofJobListDto> {
+    return this.proofs.list(principal.ownerId, {
       status: q.status,
       programId: q.programId,
       limit: q.limit ?? 50,
@@ -94,8 +111,11 @@ export class ProofsController {
   @ApiOkResponse({ type: ProofJobDto })
   @ApiBadRequestResponse({ type: ProblemDetails, description: 'The id is not a UUID' })
   @ApiNotFoundResponse({ type: ProblemDetails })
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<ProofJobDto> {
-    return this.proofs.get(id);
+  get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ProofJobDto> {
+    return this.proofs.get(principal.ownerId, id);
   }
 
   @Delete(':id')
@@ -108,7 +128,10 @@ export class ProofsController {
   @ApiOkResponse({ type: ProofJobDto })
   @ApiNotFoundResponse({ type: ProblemDetails })
   @ApiConflictResponse({ type: ProblemDetails, description: 'The job already succeeded or failed' })
-  cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<ProofJobDto> {
-    return this.proofs.cancel(id);
+  cancel(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ProofJobDto> {
+    return this.proofs.cancel(principal.ownerId, id);
   }
 }

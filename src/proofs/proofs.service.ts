@@ -4,7 +4,8 @@ import { ProblemException } from '../common/problem';
 import { DatabaseService } from '../db/database.service';
 import { Prisma, type ProofJob } from '../generated/prisma/client';
 import { JobStore } from '../jobs/job-store';
-import { initialProgress, type JobOptions } from '../jobs/job-types';
+import { ACTIVE_JOB_STATUSES, initialProgress, type JobOptions } from '../jobs/job-types';
+import type { Principal } from '../auth/principal';
 import type { CreateProofDto, ProofJobDto, ProofJobListDto } from './dto/proof-job.dto';
 import { JobWorkerService } from './job-worker.service';
 
@@ -67,7 +68,7 @@ export class ProofsService {
     });
   }
 
-  async create(dto: CreateProofDto): Promise<ProofJobDto> {
+  async create(principal: Principal, dto: CreateProofDto): Promise<ProofJobDto> {
     const encoding = dto.inputEncoding ?? 'base64';
     const publicInput = decodeInput('publicInput', dto.publicInput, encoding);
     const privateInput = decodeInput('privateInput', dto.privateInput, encoding);
@@ -93,13 +94,15 @@ export class ProofsService {
         'This server does not produce proofs yet; send options.mode = "execute" to run the program without a proof.',
       );
     }
-    const cycleLimit = dto.options?.cycleLimit ?? this.config.defaultCycleLimit;
-    if (cycleLimit > this.config.maxCycleLimit) {
+    const maxCycles = Math.min(this.config.maxCycleLimit, principal.maxCycleLimit ?? Infinity);
+    const cycleLimit =
+      dto.options?.cycleLimit ?? Math.min(this.config.defaultCycleLimit, maxCycles);
+    if (cycleLimit > maxCycles) {
       throw new ProblemException(
         422,
         'cycle-limit-too-high',
         'Cycle limit too high',
-        `options.cycleLimit is ${cycleLimit}; this server allows at most ${this.config.maxCycleLimit}.`,
+        `options.cycleLimit is ${cycleLimit}; this API key may ask for at most ${maxCycles}.`,
       );
     }
     const options: JobOptions = {
@@ -107,9 +110,54 @@ export class ProofsService {
       cycleLimit,
       segmentSizeLog2: dto.options?.segmentSizeLog2 ?? DEFAULT_SEGMENT_SIZE_LOG2,
     };
-    try {
-      const job = await this.db.prisma.proofJob.create({
+    const ownerId = principal.ownerId;
+    const maxConcurrent = principal.maxConcurrentJobs ?? this.config.quotas.maxConcurrentJobs;
+    const perMinute = principal.jobsPerMinute ?? this.config.quotas.jobsPerMinute;
+    const job = await this.db.prisma.$transaction(async (tx) => {
+      // Serialise admissions per key, so concurrent requests cannot overshoot a quota.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'zkvm-quota:' + ownerId}))`;
+      const program = await tx.program.findFirst({
+        where: { id: dto.programId, ownerId },
+        select: { id: true },
+      });
+      if (!program) {
+        throw new ProblemException(
+          422,
+          'unknown-program',
+          'Unknown program',
+          `Program ${dto.programId} does not exist.`,
+        );
+      }
+      const active = await tx.proofJob.count({
+        where: { ownerId, status: { in: [...ACTIVE_JOB_STATUSES] } },
+      });
+      if (active >= maxConcurrent) {
+        throw new ProblemException(
+          429,
+          'too-many-jobs',
+          'Too many jobs',
+          `This API key has ${active} jobs queued or running, its limit; wait for one to end or cancel one.`,
+        ).withHeader('Retry-After', '5');
+      }
+      const windowStart = new Date(Date.now() - 60_000);
+      const recent = await tx.proofJob.findMany({
+        where: { ownerId, createdAt: { gt: windowStart } },
+        select: { createdAt: true },
+        orderBy: { createdAt: 'asc' },
+      });
+      if (recent.length >= perMinute) {
+        const freeAt = recent[recent.length - perMinute].createdAt.getTime() + 60_000;
+        const retryAfter = Math.max(1, Math.ceil((freeAt - Date.now()) / 1000));
+        throw new ProblemException(
+          429,
+          'rate-limited',
+          'Too many requests',
+          `This API key may start ${perMinute} jobs per minute; try again in ${retryAfter} s.`,
+        ).withHeader('Retry-After', String(retryAfter));
+      }
+      return tx.proofJob.create({
         data: {
+          ownerId,
           programId: dto.programId,
           mode,
           options: options as unknown as Prisma.InputJsonValue,
@@ -118,34 +166,29 @@ export class ProofsService {
           progress: initialProgress(mode) as unknown as Prisma.InputJsonValue,
         },
       });
-      this.worker.nudge();
-      return toJobDto(job);
-    } catch (err) {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2003') {
-        throw new ProblemException(
-          422,
-          'unknown-program',
-          'Unknown program',
-          `Program ${dto.programId} does not exist.`,
-        );
-      }
-      throw err;
-    }
+    });
+    this.worker.nudge();
+    return toJobDto(job);
   }
 
-  async get(id: string): Promise<ProofJobDto> {
-    const j = await this.db.prisma.proofJob.findUnique({ where: { id } });
+  /** Another key's job is reported as missing (404), never as forbidden. */
+  async get(ownerId: string, id: string): Promise<ProofJobDto> {
+    const j = await this.db.prisma.proofJob.findFirst({ where: { id, ownerId } });
     if (!j) throw new NotFoundException(`Proof job ${id} does not exist.`);
     return toJobDto(j);
   }
 
-  async list(q: {
-    status?: ProofJob['status'];
-    programId?: string;
-    limit: number;
-    offset: number;
-  }): Promise<ProofJobListDto> {
+  async list(
+    ownerId: string,
+    q: {
+      status?: ProofJob['status'];
+      programId?: string;
+      limit: number;
+      offset: number;
+    },
+  ): Promise<ProofJobListDto> {
     const where: Prisma.ProofJobWhereInput = {
+      ownerId,
       ...(q.status ? { status: q.status } : {}),
       ...(q.programId ? { programId: q.programId } : {}),
     };
@@ -161,7 +204,12 @@ export class ProofsService {
     return { items: items.map(toJobDto), total, limit: q.limit, offset: q.offset };
   }
 
-  async cancel(id: string): Promise<ProofJobDto> {
+  async cancel(ownerId: string, id: string): Promise<ProofJobDto> {
+    const owned = await this.db.prisma.proofJob.findFirst({
+      where: { id, ownerId },
+      select: { id: true },
+    });
+    if (!owned) throw new NotFoundException(`Proof job ${id} does not exist.`);
     const status = await this.store.requestCancel(id);
     if (status === null) throw new NotFoundException(`Proof job ${id} does not exist.`);
     if (status === 'succeeded' || status === 'failed') {
@@ -172,6 +220,6 @@ export class ProofsService {
         `Proof job ${id} has already ${status}.`,
       );
     }
-    return this.get(id);
+    return this.get(ownerId, id);
   }
 }

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import request from 'supertest';
 import { DatabaseService } from '../../src/db/database.service';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -16,11 +15,11 @@ function patched(edit: (view: DataView, bytes: Uint8Array) => void): Buffer {
 
 describe('Programs API (e2e)', () => {
   let t: TestApp;
-  let http: ReturnType<typeof request>;
+  let http: ReturnType<TestApp['agent']>;
 
   beforeAll(async () => {
     t = await startTestApp({ MAX_PROGRAM_BYTES: '4096' });
-    http = request(t.app.getHttpServer());
+    http = t.agent();
   });
   afterAll(async () => {
     await t?.close();
@@ -188,7 +187,7 @@ describe('Health (e2e)', () => {
   });
 
   it('reports liveness and readiness', async () => {
-    const http = request(t.app.getHttpServer());
+    const http = t.agent();
     const health = await http.get('/health').expect(200);
     expect(health.body.status).toBe('ok');
     const ready = await http.get('/ready').expect(200);
@@ -196,7 +195,7 @@ describe('Health (e2e)', () => {
   });
 
   it('serves the OpenAPI document and Swagger UI', async () => {
-    const http = request(t.app.getHttpServer());
+    const http = t.agent();
     const doc = await http.get('/openapi.json').expect(200);
     expect(doc.body.paths['/programs']).toBeDefined();
     const ui = await http.get('/docs/').expect(200);
@@ -206,10 +205,10 @@ describe('Health (e2e)', () => {
 
 describe('Programs API: assembly uploads (e2e)', () => {
   let t: TestApp;
-  let http: ReturnType<typeof request>;
+  let http: ReturnType<TestApp['agent']>;
   beforeAll(async () => {
     t = await startTestApp();
-    http = request(t.app.getHttpServer());
+    http = t.agent();
   });
   afterAll(async () => {
     await t?.close();

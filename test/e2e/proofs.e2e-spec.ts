@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import request from 'supertest';
 import { DatabaseService } from '../../src/db/database.service';
 import { pollUntil } from '../helpers/poll';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -21,7 +20,7 @@ interface Job {
 
 describe('Proof jobs, execute mode (e2e)', () => {
   let t: TestApp;
-  let http: ReturnType<typeof request>;
+  let http: ReturnType<TestApp['agent']>;
   const programs: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -30,7 +29,7 @@ describe('Proof jobs, execute mode (e2e)', () => {
       MAX_CYCLE_LIMIT: '1000000000',
       JOB_LEASE_SECONDS: '4',
     });
-    http = request(t.app.getHttpServer());
+    http = t.agent();
     for (const name of ['exit-code', 'sort', 'fibonacci']) {
       const res = await http.post('/programs').attach('file', guest(name), `${name}.elf`);
       programs[name] = res.body.id;

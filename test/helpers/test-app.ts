@@ -6,12 +6,21 @@
 import { randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
+import request from 'supertest';
+import { createApiKey, type KeyQuotas } from '../../src/auth/api-keys';
+import { DatabaseService } from '../../src/db/database.service';
 import { createApp } from '../../src/app.factory';
 import { loadConfig, type AppConfig } from '../../src/config/env';
 
 export interface TestApp {
   app: NestExpressApplication;
   config: AppConfig;
+  /** An API key created for this suite ('' when AUTH_MODE=none). */
+  key: string;
+  /** A supertest agent that sends `key` (or the given key) on every request. */
+  agent(key?: string): ReturnType<typeof request.agent>;
+  /** Creates another API key (another owner). */
+  newKey(name?: string, quotas?: KeyQuotas): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -40,9 +49,19 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   }
   const config = loadConfig({ LOG_LEVEL: 'silent', ...databaseEnv, ...env });
   const app = await createApp(config, { quiet: true });
+  const prisma = app.get(DatabaseService).prisma;
+  const newKey = async (name = 'test', quotas: KeyQuotas = {}) =>
+    (await createApiKey(prisma, name, quotas)).key;
+  const key = config.authMode === 'apikey' ? await newKey('suite') : '';
   return {
     app,
     config,
+    key,
+    newKey,
+    agent(k = key) {
+      const a = request.agent(app.getHttpServer());
+      return k ? a.set('authorization', `Bearer ${k}`) : a;
+    },
     async close() {
       await app.close();
       if (serverUrl && dbName) {

@@ -7,7 +7,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import request from 'supertest';
 import { DatabaseService } from '../../src/db/database.service';
 import { pollUntil } from '../helpers/poll';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -40,14 +39,14 @@ function startWorker(databaseUrl: string, name: string): ChildProcess {
 
 describe('worker processes sharing the PostgreSQL queue', () => {
   let t: TestApp;
-  let http: ReturnType<typeof request>;
+  let http: ReturnType<TestApp['agent']>;
   const workers: ChildProcess[] = [];
 
   beforeAll(async () => {
     if (!process.env.DATABASE_URL)
       throw new Error('this suite needs DATABASE_URL (a PostgreSQL server)');
     t = await startTestApp({ WORKER_CONCURRENCY: '0', MAX_CYCLE_LIMIT: '2000000000' });
-    http = request(t.app.getHttpServer());
+    http = t.agent();
   });
   afterAll(async () => {
     for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
