@@ -94,8 +94,12 @@ export interface CpuLayout {
   readonly brLt: number;
   readonly brLtu: number;
   readonly taken: number;
+  /** rs1 is read as signed and is negative (MULH, MULHSU, SRA, DIV, REM). */
   readonly ua: number;
+  /** rs2 is read as signed and is negative, for DIV/REM. */
   readonly ub: number;
+  /** rs2 is read as signed and is negative, for MULH (apart from ub: a DIV row's multiplier idles). */
+  readonly ubMul: number;
   readonly mulB: number;
   readonly mulLo: number;
   readonly mulHi: number;
@@ -268,6 +272,7 @@ function buildCpuBlock(): CpuBlock {
   const [brEq, brLt, brLtu, taken] = W.cols(4, 'bit');
   const ua = W.col('bit');
   const ub = W.col('bit');
+  const ubMul = W.col('bit');
   const mulB = W.col();
   const mulLo = W.col();
   const mulHi = W.col();
@@ -494,7 +499,8 @@ function buildCpuBlock(): CpuBlock {
   // One signed product (a − 2^32·ua)·(mulB − 2^32·ub) = lo + 2^32·hi − 2^64·neg: lo and hi are
   // 32-bit (range-checked through res/aux) and neg boolean, so the split is unique.
   W.mul(a31, F('mulh', 'mulhsu', 'sra', 'srai', 'div', 'rem'), col(ua), 'rs1 signed');
-  W.mul(b31, F('mulh', 'div', 'rem'), col(ub), 'rs2 signed');
+  W.mul(b31, F('div', 'rem'), col(ub), 'rs2 signed (division)');
+  W.mul(b31, F('mulh'), col(ubMul), 'rs2 signed (MULH)');
   const shamt = bBits.slice(0, 5).map(col);
   // 2^shamt and 2^(31 − shamt) as products of (1 + (2^(2^j) − 1)·bit).
   const stepFactor = (j: number, bit: Lin): Lin =>
@@ -520,7 +526,7 @@ function buildCpuBlock(): CpuBlock {
   W.bool(mulNeg, 'product sign boolean');
   W.mul(
     A.minus(col(ua).times(TWO32)),
-    mB.minus(col(ub).times(TWO32)),
+    mB.minus(col(ubMul).times(TWO32)),
     col(mulLo).plus(col(mulHi).times(TWO32)).minus(col(mulNeg).times(TWO64)),
     'product',
   );
@@ -687,6 +693,7 @@ function buildCpuBlock(): CpuBlock {
     taken,
     ua,
     ub,
+    ubMul,
     mulB,
     mulLo,
     mulHi,

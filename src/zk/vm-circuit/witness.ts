@@ -65,7 +65,7 @@ const IS_ADDR = setOf([...LOADS, ...STORES, 'jalr']);
 const IS_CMP = setOf(['slt', 'slti', 'sltu', 'sltiu', ...BRANCHES]);
 const IS_DIV = setOf(['div', 'divu', 'rem', 'remu']);
 const SIGNED_A = setOf(['mulh', 'mulhsu', 'sra', 'srai', 'div', 'rem']);
-const SIGNED_B = setOf(['mulh', 'div', 'rem']);
+const SIGNED_B = setOf(['div', 'rem']);
 const LOW_RES = setOf(['mul', 'sll', 'slli']);
 const MUL_FAM = setOf(['mul', 'mulh', 'mulhsu', 'mulhu']);
 const SLL = setOf(['sll', 'slli']);
@@ -269,6 +269,7 @@ export function fillRow(
   const rWord = negR ? TWO32 - absR : absR;
   out[off + L.ua] = ua;
   out[off + L.ub] = ub;
+  out[off + L.ubMul] = k === MULH ? b31 : 0;
   out[off + L.uab] = ua & ub;
   out[off + L.absA] = absA;
   out[off + L.absB] = absB;
