@@ -8,6 +8,7 @@ import { evaluateMLE } from '../poly/multilinear';
 import { devSrs, devSrsTau } from '../srs/dev';
 import { readPtauFile } from '../srs/ptau';
 import { verifierKey } from '../srs/types';
+import { decodeVerifierKey, encodeVerifierKey } from '../srs/vk';
 import { Transcript } from '../transcript';
 import { HyperKZG, HyperKzgCommitment, HyperKzgProof, _internal } from './hyperkzg';
 import {
@@ -50,6 +51,13 @@ describe('HyperKZG completeness', () => {
     expect(pcs.verify(c, point, value, proof, tr())).toBe(true);
     // The verifier needs only the small verifier key.
     expect(new HyperKZG(verifierKey(srs)).verify(c, point, value, proof, tr())).toBe(true);
+  });
+
+  it('verifies with a verifier key that went through bytes', () => {
+    const { point, value, c, proof } = honest(4);
+    const r = decodeVerifierKey(encodeVerifierKey(verifierKey(srs)));
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(new HyperKZG(r.vk).verify(c, point, value, proof, tr())).toBe(true);
   });
 
   it('opens the zero polynomial and Boolean points', () => {

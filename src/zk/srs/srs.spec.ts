@@ -8,6 +8,7 @@ import { FR_MODULUS, pow } from '../field/fr';
 import { PtauError, bufferSource, parsePtau, readPtauFile, readPtauHeader } from './ptau';
 import { devSrs, devSrsTau, fixedBaseG1 } from './dev';
 import { G2_GENERATOR, srsId, verifierKey } from './types';
+import { VERIFIER_KEY_BYTES, decodeVerifierKey, encodeVerifierKey } from './vk';
 
 const FIXTURE = join(__dirname, '../../../test/fixtures/pot6.ptau');
 const Fp12 = bn254.fields.Fp12;
@@ -188,5 +189,44 @@ describe('development SRS', () => {
         G1Point.fromAffine({ x: got.xs[i], y: got.ys[i] }).equals(G1_GENERATOR.multiply(s)),
       ).toBe(true),
     );
+  });
+});
+
+describe('verifier key encoding', () => {
+  const srs = devSrs({ maxVars: 3, cacheDir: null });
+  const vk = verifierKey(srs);
+  const bytes = encodeVerifierKey(vk);
+
+  it('round-trips with the same id and flags', () => {
+    expect(bytes.length).toBe(VERIFIER_KEY_BYTES);
+    const r = decodeVerifierKey(bytes);
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(r.vk.id).toEqual(srs.id);
+      expect(r.vk.insecure).toBe(true);
+      expect(r.vk.maxVars).toBe(3);
+      expect(r.vk.tau3G2.equals(srs.tau3G2)).toBe(true);
+    }
+    const ptau = readPtauFile(FIXTURE, { checkPowers: false });
+    const r2 = decodeVerifierKey(encodeVerifierKey(verifierKey(ptau)));
+    expect(r2.ok && Buffer.from(r2.vk.id).equals(Buffer.from(ptau.id)) && !r2.vk.insecure).toBe(
+      true,
+    );
+  });
+
+  it('rejects, without throwing, keys whose powers do not match or whose bytes are damaged', () => {
+    const other = verifierKey(devSrs({ maxVars: 3, seed: 'other', cacheDir: null }));
+    const mixed = encodeVerifierKey({ ...vk, tau3G2: other.tau3G2 });
+    expect(decodeVerifierKey(mixed)).toMatchObject({ ok: false, error: /not powers of one τ/ });
+    const swapped = encodeVerifierKey({ ...vk, tauG1: vk.tau2G1, tau2G1: vk.tauG1 });
+    expect(decodeVerifierKey(swapped).ok).toBe(false);
+    expect(decodeVerifierKey(bytes.subarray(1)).ok).toBe(false);
+    for (const i of [0, 8, 9, 10, 14, 60, 110, 200, 400, VERIFIER_KEY_BYTES - 1]) {
+      const bad = Uint8Array.from(bytes);
+      bad[i] ^= 0x21;
+      const r = decodeVerifierKey(bad);
+      // Flipping the insecure flag byte to 0x21 is rejected as a bad flag; maxVars flips change the id.
+      if (r.ok) expect(Buffer.from(r.vk.id).equals(Buffer.from(vk.id))).toBe(false);
+    }
   });
 });
