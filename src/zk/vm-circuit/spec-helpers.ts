@@ -2,6 +2,7 @@
  * Helpers shared by the vm-circuit specs: trace a program's first segment, build its block
  * witness, edit one row the way a cheating prover would, and ask the block what fails.
  */
+import { FR_MODULUS } from '../field/fr';
 import { findUnsatisfied } from '../r1cs/uniform';
 import { assemble } from '../../vm/asm/assembler';
 import { disassemble } from '../../vm/isa/decode';
@@ -110,4 +111,63 @@ export class EditableWitness {
   failure(): { step: number; label: string } | null {
     return failure({ ...this.wit, W: toFr(this.wit.values) });
   }
+}
+
+/**
+ * Columns of step t that can be changed by `delta` alone with every constraint still holding
+ * (those of step t, and those of step t−1 that read step t through next-step entries). The
+ * block is evaluated directly from its sparse entries, touching only the rows a column enters.
+ */
+export function freeColumns(values: Float64Array, T: number, t: number, delta: bigint): number[] {
+  const { shape, layout } = cpuBlock();
+  const { m, q } = shape;
+  const P = FR_MODULUS;
+  const transition = new Set(shape.transitionRows);
+  const mats = [shape.A, shape.B, shape.C];
+  // acc[s][w][row]: ⟨M_w row, z⟩ at step s ∈ {t−1, t}.
+  const sums = (s: number): bigint[][] =>
+    mats.map((M) => {
+      const acc = new Array<bigint>(q).fill(0n);
+      const last = s === T - 1;
+      for (const e of M.cur) {
+        if (last && transition.has(e.row)) continue;
+        const v = values[s * m + e.col];
+        if (v !== 0) acc[e.row] += e.coeff * BigInt(v);
+      }
+      if (!last) {
+        for (const e of M.next) {
+          const v = values[(s + 1) * m + e.col];
+          if (v !== 0) acc[e.row] += e.coeff * BigInt(v);
+        }
+      }
+      for (const e of M.one) if (!(last && transition.has(e.row))) acc[e.row] += e.coeff;
+      return acc;
+    });
+  const here = sums(t);
+  const before = t > 0 ? sums(t - 1) : null;
+  const free: number[] = [];
+  for (let j = 0; j < layout.columns; j++) {
+    let ok = true;
+    for (const [s, acc, family] of [
+      [t, here, 'cur'],
+      [t - 1, before, 'next'],
+    ] as const) {
+      if (!acc || !ok) continue;
+      const touched = new Map<number, bigint[]>();
+      mats.forEach((M, w) => {
+        for (const e of M[family]) {
+          if (e.col !== j) continue;
+          if (family === 'cur' && s === T - 1 && transition.has(e.row)) continue;
+          const row = touched.get(e.row) ?? [acc[0][e.row], acc[1][e.row], acc[2][e.row]];
+          row[w] += e.coeff * delta;
+          touched.set(e.row, row);
+        }
+      });
+      for (const [, [a, b, c]] of touched) {
+        if (((a % P) * (b % P) - c) % P !== 0n) ok = false;
+      }
+    }
+    if (ok) free.push(j);
+  }
+  return free;
 }
