@@ -2,10 +2,10 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import fc from 'fast-check';
 import { loadElf } from '../../vm/elf-loader';
-import { MachineOptions } from '../../vm/machine';
+import { Machine, MachineOptions } from '../../vm/machine';
 import { TraceChecker } from '../../vm/trace-check';
 import { assemble } from '../../vm/asm/assembler';
-import { cpuBlock } from './cpu-block';
+import { SegmentPublic, cpuBlock } from './cpu-block';
 import { DIRECTED } from './programs';
 import { SMALL, failure, firstSegment, rowOf, traceAsm } from './spec-helpers';
 import { padSegmentWitness, segmentWitness } from './witness';
@@ -63,11 +63,15 @@ describe('honest rows satisfy the block', () => {
   });
 
   it.each(Object.keys(DIRECTED))('directed program: %s', (name) => {
-    const { seg, pad } = traceAsm(DIRECTED[name], 6, {
-      ...SMALL,
-      publicInput: u32(0x11223344),
-      privateInput: u32(7, 8, 9),
-    });
+    const options = { ...SMALL, publicInput: u32(0x11223344), privateInput: u32(7, 8, 9) };
+    const { seg, pad } = traceAsm(DIRECTED[name], 6, options);
+    const checker = new TraceChecker(
+      assemble(DIRECTED[name]),
+      options.publicInput,
+      options.privateInput,
+      SMALL.limits!.memoryTop,
+    );
+    expect(checker.check(seg)).toEqual([]);
     expect(pad).toBeGreaterThan(0);
     expect(seg.instr[seg.length - 1]).toBe(0x73);
     const wit = segmentWitness(seg, pad);
@@ -78,6 +82,25 @@ describe('honest rows satisfy the block', () => {
       haltedIn: false,
       haltedOut: true,
     });
+  });
+
+  it('consecutive segments of a guest chain their pc and halted flags', () => {
+    const image = loadElf(readFileSync(join(__dirname, '../../../guest/examples/exit-code.elf')));
+    const gen = new Machine(image).traceSegments(6);
+    const pub: SegmentPublic[] = [];
+    for (let step = gen.next(); !step.done; step = gen.next()) {
+      const seg = step.value;
+      const wit = segmentWitness(seg, 64 - seg.length);
+      expect(failure(wit)).toBeNull();
+      pub.push(wit.publicInputs);
+    }
+    expect(pub.length).toBeGreaterThan(2);
+    expect(pub[0]).toMatchObject({ pcIn: image.entry, haltedIn: false });
+    for (let i = 0; i + 1 < pub.length; i++) {
+      expect(pub[i].pcOut).toBe(pub[i + 1].pcIn);
+      expect(pub[i].haltedOut).toBe(pub[i + 1].haltedIn);
+    }
+    expect(pub[pub.length - 1].haltedOut).toBe(true);
   });
 
   it('a segment that ends on a full row without exiting, and an all-padding segment', () => {
