@@ -3,20 +3,11 @@ import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { createApp } from './app.factory';
 import { createApiKey } from './auth/api-keys';
-import { ConfigError, loadConfig, type AppConfig } from './config/env';
+import { loadConfigOrExit } from './config/env';
 import { DatabaseService } from './db/database.service';
 
 async function bootstrap(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const app = await createApp(config);
   const log = app.get(Logger);
   const db = app.get(DatabaseService);

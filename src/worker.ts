@@ -7,22 +7,13 @@
  */
 import 'reflect-metadata';
 import pino from 'pino';
-import { ConfigError, loadConfig } from './config/env';
+import { loadConfigOrExit } from './config/env';
 import { openDatabase } from './db/database';
 import { applyMigrations } from './db/migrate';
 import { JobRunner } from './jobs/job-runner';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const log = pino({ level: config.logLevel, base: { service: 'zkvm-worker', pid: process.pid } });
   if (config.database.kind === 'embedded') {
     log.warn(

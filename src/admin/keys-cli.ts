@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys';
-import { loadConfig } from '../config/env';
+import { loadConfigOrExit } from '../config/env';
 import { openDatabase, type Database } from '../db/database';
 import { applyMigrations } from '../db/migrate';
 
@@ -18,7 +18,7 @@ function positiveInt(value: string): number {
 }
 
 async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(loadConfig().database);
+  const db = await openDatabase(loadConfigOrExit().database);
   try {
     await applyMigrations(db.sql);
     return await fn(db);

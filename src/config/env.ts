@@ -156,3 +156,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
 /** Nest injection token for the validated AppConfig. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** For process entry points: the validated configuration, or exit 2 naming every bad variable. */
+export function loadConfigOrExit(env: Env = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

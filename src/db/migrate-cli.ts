@@ -2,12 +2,12 @@
  * `npm run db:migrate`: applies pending Prisma migrations to the configured
  * database (DATABASE_URL, or the embedded one under ZKVM_DATA_DIR).
  */
-import { loadConfig } from '../config/env';
+import { loadConfigOrExit } from '../config/env';
 import { openDatabase } from './database';
 import { applyMigrations } from './migrate';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   const db = await openDatabase(config.database);
   try {
     const { applied, alreadyApplied } = await applyMigrations(db.sql);

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PaginationQueryDto } from '../../common/pagination.dto';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -197,7 +198,7 @@ export class ProofJobListDto {
   offset!: number;
 }
 
-export class ListProofsQueryDto {
+export class ListProofsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: JOB_STATUSES })
   @IsOptional()
   @IsIn(JOB_STATUSES)
@@ -207,19 +208,4 @@ export class ListProofsQueryDto {
   @IsOptional()
   @IsUUID()
   programId?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }
