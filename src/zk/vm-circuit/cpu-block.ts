@@ -32,11 +32,15 @@
  *  - that instr is the code word at pc, that rs1Val/rs2Val/memOld are the values last written
  *    (the memory argument over the access slots exposed in `slots`); pc and nextPc are field
  *    sums (pc + imm), which equal the VM's 32-bit sums on every code address because code lies
- *    below 2^29 and |imm| < 2^20: the fetch of stage 2 binds every pc to a code address;
+ *    below 2^29 and |imm| ≤ 2^20: the fetch of stage 2 binds every pc to a code address;
  *  - the value an I/O ecall writes to a0 (bytes moved, or −EBADF for an unknown descriptor):
  *    `res` is free on read/write rows until the continuation rows that move the buffer (and
  *    the tape cursors) exist; a1/a2 are not read by the row;
  *  - the exit code (a0 of the exit row, rs2Val) is bound by the epilogue of stage 2.
+ *
+ * Columns of a unit a row does not use (the multiplier on an ADD row, the sum unit on a MUL
+ * row, the carries) are not pinned: no rule of that row reads them, so they cannot change what
+ * the row proves; the witness generator writes canonical values there.
  */
 import { Fr } from '../field/fr';
 import { ONE, UniformBuilder, UniformShape, pub, w } from '../r1cs/uniform';

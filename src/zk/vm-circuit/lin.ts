@@ -71,21 +71,6 @@ export class Lin {
     return Lin.of(1).minus(this);
   }
 
-  get mentionsNext(): boolean {
-    for (const key of this.terms.keys()) if (key >= NEXT_BASE) return true;
-    return false;
-  }
-
-  /** Evaluates at one row (current step only), with column values as numbers. */
-  evalRow(row: ArrayLike<number>, offset = 0): bigint {
-    let acc = 0n;
-    for (const [key, c] of this.terms) {
-      if (key >= NEXT_BASE) throw new Error('evalRow: next-step term');
-      acc += c * (key === ONE_KEY ? 1n : BigInt(row[offset + key]));
-    }
-    return acc;
-  }
-
   toLC(): LinearCombination {
     const out: [Var, bigint][] = [];
     for (const [key, c] of this.terms) {

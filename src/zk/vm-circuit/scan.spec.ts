@@ -4,10 +4,11 @@
  * use. It complements the malicious-prover suite, which changes several columns at once: here
  * every column of the layout is tried, so a column that a rule forgot is found by name.
  */
-import { disassemble } from '../../vm/isa/decode';
+import { decode, disassemble } from '../../vm/isa/decode';
 import { cpuBlock } from './cpu-block';
 import { DIRECTED } from './programs';
-import { freeColumns, traceAsm } from './spec-helpers';
+import { CIRCUIT_INSTRUCTIONS } from './isa';
+import { SMALL, freeColumns, traceAsm } from './spec-helpers';
 import { segmentWitness } from './witness';
 
 const u32 = (...xs: number[]): Uint8Array => new Uint8Array(Uint32Array.from(xs).buffer);
@@ -27,13 +28,22 @@ describe('single-column scan', () => {
   const K = 6;
   const T = 2 ** K;
 
+  it('the directed programs retire every one of the 47 instructions', () => {
+    const retired = new Set<string>();
+    for (const src of Object.values(DIRECTED)) {
+      const { seg } = traceAsm(src, K, { ...SMALL, publicInput: u32(1), privateInput: u32(2) });
+      for (let r = 0; r < seg.length; r++) retired.add(decode(seg.instr[r])!.spec.name);
+    }
+    expect([...retired].sort()).toEqual(CIRCUIT_INSTRUCTIONS.map((s) => s.name).sort());
+  });
+
   it('names every column of the layout once', () => {
     expect(names.filter((n) => n !== undefined)).toHaveLength(cpuBlock().layout.columns);
   });
 
   it.each(Object.keys(DIRECTED))('%s: only unused carries are free', (program) => {
     const { seg, pad } = traceAsm(DIRECTED[program], K, {
-      limits: { memoryTop: 0x100000, stackSize: 0x10000 },
+      ...SMALL,
       publicInput: u32(1),
       privateInput: u32(2, 3),
     });
