@@ -28,9 +28,12 @@ function decodeInput(name: string, value: string | undefined, encoding: 'base64'
   return Buffer.from(value, encoding === 'hex' ? 'hex' : 'base64');
 }
 
+/** Reads for the API never load the private input. */
+const PRIVATE = { privateInput: true } as const;
+
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-export function toJobDto(j: ProofJob): ProofJobDto {
+export function toJobDto(j: Omit<ProofJob, 'privateInput'>): ProofJobDto {
   return {
     id: j.id,
     programId: j.programId,
@@ -173,7 +176,7 @@ export class ProofsService {
 
   /** Another key's job is reported as missing (404), never as forbidden. */
   async get(ownerId: string, id: string): Promise<ProofJobDto> {
-    const j = await this.db.prisma.proofJob.findFirst({ where: { id, ownerId } });
+    const j = await this.db.prisma.proofJob.findFirst({ where: { id, ownerId }, omit: PRIVATE });
     if (!j) throw new NotFoundException(`Proof job ${id} does not exist.`);
     return toJobDto(j);
   }
@@ -195,6 +198,7 @@ export class ProofsService {
     const [items, total] = await Promise.all([
       this.db.prisma.proofJob.findMany({
         where,
+        omit: PRIVATE,
         orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
         take: q.limit,
         skip: q.offset,

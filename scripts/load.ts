@@ -1,0 +1,114 @@
+/**
+ * `npm run load`: a bounded loopback load test. Starts the service as a child
+ * process on an in-memory embedded database, prepares a program and a finished
+ * job, then drives each endpoint with autocannon for a fixed time and reports
+ * throughput and latency percentiles. Exits 1 on any error or unexpected status.
+ * Only 127.0.0.1 is ever targeted.
+ *
+ *   npm run load -- [--seconds 10] [--connections 10]
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
+const seconds = Math.min(opt('seconds', 10), 60);
+const connections = Math.min(opt('connections', 10), 100);
+const ROOT = join(__dirname, '..');
+const PORT = 3000 + Math.floor(Math.random() * 1000) + 17000;
+const BASE = `http://127.0.0.1:${PORT}`;
+
+async function main(): Promise<void> {
+  const server = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(ROOT, 'src', 'main.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: String(PORT),
+        HOST: '127.0.0.1',
+        ZKVM_DATA_DIR: ':memory:',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  server.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    const key = await new Promise<string>((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error('server did not start in 60 s')), 60_000);
+      const poll = setInterval(() => {
+        const m = /zkvm_[A-Za-z0-9_-]{43}/.exec(out);
+        if (m) {
+          clearInterval(poll);
+          clearTimeout(deadline);
+          resolve(m[0]);
+        }
+      }, 100);
+    });
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const elf = readFileSync(join(ROOT, 'guest', 'examples', 'fibonacci.elf'));
+    const program = await (
+      await fetch(`${BASE}/programs`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ elf: elf.toString('base64') }),
+      })
+    ).json();
+    const job = await (
+      await fetch(`${BASE}/proofs`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ programId: program.id, options: { mode: 'execute' } }),
+      })
+    ).json();
+    for (let i = 0; i < 100; i++) {
+      const j = await (await fetch(`${BASE}/proofs/${job.id}`, { headers })).json();
+      if (j.status === 'succeeded') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    const targets: Array<{ name: string; path: string; auth: boolean }> = [
+      { name: 'GET /proofs/:id', path: `/proofs/${job.id}`, auth: true },
+      { name: 'GET /programs/:id', path: `/programs/${program.id}`, auth: true },
+      { name: 'GET /health', path: '/health', auth: false },
+    ];
+    let failed = false;
+    console.log(
+      `load: ${seconds} s per endpoint, ${connections} connections, loopback, ${new Date().toISOString()}`,
+    );
+    console.log('endpoint               req/s     p50 ms   p99 ms   max ms   errors  non-2xx');
+    for (const t of targets) {
+      const r = await autocannon({
+        url: BASE + t.path,
+        connections,
+        duration: seconds,
+        headers: t.auth ? { authorization: `Bearer ${key}` } : {},
+      });
+      const bad = r.errors + r.timeouts + r.non2xx;
+      if (bad > 0) failed = true;
+      console.log(
+        `${t.name.padEnd(22)} ${r.requests.average.toFixed(0).padStart(7)}  ${String(r.latency.p50).padStart(8)} ` +
+          `${String(r.latency.p99).padStart(8)} ${String(r.latency.max).padStart(8)}  ${String(r.errors + r.timeouts).padStart(6)}  ${String(r.non2xx).padStart(7)}`,
+      );
+    }
+    if (failed) {
+      console.error('load: some requests failed');
+      process.exitCode = 1;
+    }
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
