@@ -21,7 +21,7 @@ export default tseslint.config(
       'node_modules/**',
       'src/generated/**',
       'coverage/**',
-      'clients/**/src/**',
+      'clients/**/schema.d.ts',
       '.data/**',
     ],
   },

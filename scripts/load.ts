@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { createZkvmClient } from '../clients/typescript/src';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number): number => {
@@ -53,25 +54,19 @@ async function main(): Promise<void> {
         }
       }, 100);
     });
-    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const zkvm = createZkvmClient({ baseUrl: BASE, apiKey: key });
     const elf = readFileSync(join(ROOT, 'guest', 'examples', 'fibonacci.elf'));
-    const program = await (
-      await fetch(`${BASE}/programs`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ elf: elf.toString('base64') }),
-      })
-    ).json();
-    const job = await (
-      await fetch(`${BASE}/proofs`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ programId: program.id, options: { mode: 'execute' } }),
-      })
-    ).json();
+    const { data: program, error } = await zkvm.POST('/programs', {
+      body: { elf: elf.toString('base64') },
+    });
+    if (!program) throw new Error(`upload failed: ${JSON.stringify(error)}`);
+    const { data: job } = await zkvm.POST('/proofs', {
+      body: { programId: program.id, options: { mode: 'execute' } },
+    });
+    if (!job) throw new Error('could not start a job');
     for (let i = 0; i < 100; i++) {
-      const j = await (await fetch(`${BASE}/proofs/${job.id}`, { headers })).json();
-      if (j.status === 'succeeded') break;
+      const { data } = await zkvm.GET('/proofs/{id}', { params: { path: { id: job.id } } });
+      if (data?.status === 'succeeded') break;
       await new Promise((r) => setTimeout(r, 100));
     }
 

@@ -1,17 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PaginationQueryDto } from '../../common/pagination.dto';
-import {
-  IsBase64,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Max,
-  Min,
-  ValidateIf,
-} from 'class-validator';
-import { Type } from 'class-transformer';
+import { IsBase64, IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
 
 export const PROGRAM_FORMATS = ['elf', 'asm'] as const;
 export type ProgramFormat = (typeof PROGRAM_FORMATS)[number];
