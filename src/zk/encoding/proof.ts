@@ -8,12 +8,26 @@
  * the decoder allocate more than a small multiple of its own size. Scalars must
  * be canonical; trailing bytes are rejected. `verifyProofBytes` never throws:
  * every input yields `valid` or `invalid` with the stage and reason.
+ *
+ * Two-phase circuits (docs/protocol.md §10) use the same magic, version and
+ * header; their circuit digest (in the header) fixes the other layout: each
+ * leaf is `C1 ‖ phase-1 inputs ‖ C2 ‖ phase-2 inputs` (challenge slots are
+ * never encoded: the verifier recomputes them), and the compression ends with
+ * μ+k sumcheck-2 rounds and `w1 ‖ w2` (§7).
  */
 import { FR_BYTES, Fr, fromBytesLE, toBytesLE } from '../field/fr';
 import type { Commitment } from '../pcs/types';
-import { UniformShape, dimensions, shapeDigest } from '../r1cs/uniform';
+import {
+  UniformShape,
+  carriedInputSlots,
+  dimensions,
+  isTwoPhase,
+  phase1InputSlots,
+  shapeDigest,
+} from '../r1cs/uniform';
 import { FoldMessage } from '../folding/mova';
 import { FoldTreeProof, foldPlan, verifyFoldTree } from '../folding/tree';
+import { drawChallenges, withChallenges } from '../folding/two-phase';
 import {
   MAX_CONTEXT_BYTES,
   PROTOCOL_VERSION,
@@ -28,11 +42,30 @@ export const PROOF_MAGIC = new TextEncoder().encode('ZKVMFOLD');
 export const MAX_SEGMENTS = 1 << 20;
 export const MAX_K = 28;
 
+export interface ZkProofLeaf<C extends Commitment> {
+  /** C_i, or the phase-1 commitment C1_i of a two-phase circuit. */
+  readonly comm: C;
+  /** Two-phase only: the phase-2 commitment C2_i. */
+  readonly comm2?: C;
+  /**
+   * All ℓ public inputs. Two-phase: the challenge slots are not encoded; a
+   * decoded proof has 0 there, and the verifier overwrites them with the
+   * challenges it draws itself.
+   */
+  readonly x: readonly Fr[];
+}
+
 export interface ZkProof<C extends Commitment, P> {
   readonly header: StatementHeader;
-  readonly leaves: readonly { comm: C; x: readonly Fr[] }[];
+  readonly leaves: readonly ZkProofLeaf<C>[];
   readonly folds: readonly FoldMessage[];
   readonly compression: CompressionProof<P>;
+  /**
+   * Two-phase only: which public-input slots are encoded as phase-1 and as
+   * phase-2 inputs (from the shape; never encoded, the decoder takes them from
+   * its own shape).
+   */
+  readonly inputSlots?: { readonly phase1: readonly number[]; readonly phase2: readonly number[] };
 }
 
 /** A named byte range of an encoding (used by the tamper tests to reach every field). */
@@ -100,9 +133,25 @@ export function encodeProofWithLayout<C extends Commitment, P>(
     w.put(name, h.subarray(o, o + len));
     o += len;
   }
+  const twoPhase = proof.leaves.some((l) => l.comm2 !== undefined);
   proof.leaves.forEach((l, i) => {
-    w.put(`leaf[${i}].comm`, l.comm.toBytes());
-    w.scalars(`leaf[${i}].x`, l.x);
+    if (!twoPhase) {
+      w.put(`leaf[${i}].comm`, l.comm.toBytes());
+      w.scalars(`leaf[${i}].x`, l.x);
+      return;
+    }
+    if (l.comm2 === undefined) throw new Error(`leaf ${i} has no phase-2 commitment`);
+    const { slots1, slots2 } = leafSlots(proof, i);
+    w.put(`leaf[${i}].comm1`, l.comm.toBytes());
+    w.scalars(
+      `leaf[${i}].x1`,
+      slots1.map((p) => l.x[p]),
+    );
+    w.put(`leaf[${i}].comm2`, l.comm2.toBytes());
+    w.scalars(
+      `leaf[${i}].x2`,
+      slots2.map((p) => l.x[p]),
+    );
   });
   proof.folds.forEach((f, j) => {
     w.scalars(`fold[${j}].h1`, f.h1);
@@ -113,11 +162,28 @@ export function encodeProofWithLayout<C extends Commitment, P>(
   c.sc1.rounds.forEach((r, j) => w.scalars(`sc1.round[${j}]`, r));
   w.scalars('evals', c.evals);
   c.sc2.rounds.forEach((r, j) => w.scalars(`sc2.round[${j}]`, r));
-  w.scalar('w', c.w);
+  if (c.w2 === undefined) w.scalar('w', c.w);
+  else {
+    w.scalar('w1', c.w);
+    w.scalar('w2', c.w2);
+  }
   const pcsBytes = bundle.codec.encodeProof(c.pcsProof);
   w.u32('pcs.length', pcsBytes.length);
   w.put('pcs.proof', pcsBytes);
   return { bytes: w.finish(), fields: w.fields };
+}
+
+/**
+ * The encoder does not hold the shape, so a two-phase proof carries its slot
+ * lists on the side (set by assembleProof); see ZkProof.inputSlots.
+ */
+function leafSlots<C extends Commitment, P>(
+  proof: ZkProof<C, P>,
+  i: number,
+): { slots1: readonly number[]; slots2: readonly number[] } {
+  const s = proof.inputSlots;
+  if (s === undefined) throw new Error(`two-phase proof without input slots (leaf ${i})`);
+  return { slots1: s.phase1, slots2: s.phase2 };
 }
 
 export function encodeProof<C extends Commitment, P>(
@@ -256,19 +322,42 @@ export function decodeProof<C extends Commitment, P>(
   };
   // Everything before the PCS proof has a length fixed by the header: check it
   // against the input before allocating.
+  const twoPhase = isTwoPhase(shape);
+  const slots1 = twoPhase ? phase1InputSlots(shape) : [];
+  const slots2 = twoPhase ? [...(shape.phase2Inputs ?? [])] : [];
   const commLen = bundle.codec.commitmentLength(d.witnessVars);
   const n = d.rowVars;
+  const sc2Rounds = twoPhase ? d.witnessVars : d.colVars;
+  const leafBytes = twoPhase
+    ? 2 * commLen + (slots1.length + slots2.length) * FR_BYTES
+    : commLen + nPublic * FR_BYTES;
   const fixed =
-    segments * (commLen + nPublic * FR_BYTES) +
+    segments * leafBytes +
     // Every leaf is a fresh input of exactly one fold (no line polynomial) and every
     // fold output but the root an accumulated input of one (n + 1 scalars).
     ((segments >= 2 ? segments - 2 : 0) * (n + 1) + (segments - 1)) * FR_BYTES +
-    (d.rowVars * 4 + 3 + d.colVars * 3 + 1) * FR_BYTES +
+    (d.rowVars * 4 + 3 + sc2Rounds * 3 + (twoPhase ? 2 : 1)) * FR_BYTES +
     4;
   if (r.remaining() < fixed)
     return bad(`truncated: ${r.remaining()} bytes left, layout needs at least ${fixed}`);
-  const leaves: { comm: C; x: Fr[] }[] = [];
-  for (let i = 0; i < segments; i++) {
+  const leaves: ZkProofLeaf<C>[] = [];
+  for (let i = 0; i < segments && twoPhase; i++) {
+    const at1 = r.o;
+    const comm = bundle.codec.decodeCommitment(r.take(commLen) as Uint8Array, d.witnessVars);
+    if (comm === null) return bad(`leaf ${i}: invalid phase-1 commitment`, at1);
+    const x1 = r.scalars(slots1.length);
+    if (x1 === null) return bad(`leaf ${i}: non-canonical phase-1 input`, r.o);
+    const at2 = r.o;
+    const comm2 = bundle.codec.decodeCommitment(r.take(commLen) as Uint8Array, d.witnessVars);
+    if (comm2 === null) return bad(`leaf ${i}: invalid phase-2 commitment`, at2);
+    const x2 = r.scalars(slots2.length);
+    if (x2 === null) return bad(`leaf ${i}: non-canonical phase-2 input`, r.o);
+    const x = new Array<Fr>(nPublic).fill(0n);
+    slots1.forEach((p, j) => (x[p] = x1[j]));
+    slots2.forEach((p, j) => (x[p] = x2[j]));
+    leaves.push({ comm, comm2, x });
+  }
+  for (let i = 0; i < segments && !twoPhase; i++) {
     const at = r.o;
     const comm = bundle.codec.decodeCommitment(r.take(commLen) as Uint8Array, d.witnessVars);
     if (comm === null) return bad(`leaf ${i}: invalid commitment`, at);
@@ -297,9 +386,10 @@ export function decodeProof<C extends Commitment, P>(
   };
   const sc1 = rounds(d.rowVars, 3);
   const evals = r.scalars(3);
-  const sc2 = rounds(d.colVars, 2);
+  const sc2 = rounds(sc2Rounds, 2);
   const wv = r.scalar();
-  if (sc1 === null || evals === null || sc2 === null || wv === null)
+  const w2 = twoPhase ? r.scalar() : 0n;
+  if (sc1 === null || evals === null || sc2 === null || wv === null || w2 === null)
     return bad('compression: non-canonical scalar', r.o);
   const pcsLen = r.u32();
   if (pcsLen === null || pcsLen !== r.remaining()) {
@@ -318,8 +408,10 @@ export function decodeProof<C extends Commitment, P>(
         evals: [evals[0], evals[1], evals[2]],
         sc2: { rounds: sc2 },
         w: wv,
+        ...(twoPhase ? { w2 } : {}),
         pcsProof,
       },
+      ...(twoPhase ? { inputSlots: { phase1: slots1, phase2: slots2 } } : {}),
     },
   };
 }
@@ -342,11 +434,25 @@ export interface VerifyOptions {
   readonly expectedK?: number;
   /** When given, the proof's application context bytes must equal these. */
   readonly expectedContext?: Uint8Array;
+  /**
+   * An application check on the statement (e.g. that the segments' grand
+   * products multiply to the same value, or boundary continuity), run after
+   * the challenges are recomputed and before the cryptographic checks. It
+   * returns null to accept or a reason to reject (stage 'statement'); an
+   * exception is a rejection too.
+   */
+  readonly checkStatement?: (s: VerifiedStatement) => string | null;
 }
 
 export interface VerifiedStatement {
   readonly header: StatementHeader;
+  /**
+   * Every segment's ℓ public inputs. Two-phase: the challenge slots hold the
+   * challenges the verifier drew (never values read from the proof).
+   */
   readonly publicInputs: Fr[][];
+  /** The global challenges (docs/protocol.md §10), in the shape's order; [] for single-phase. */
+  readonly challenges: Fr[];
 }
 
 export type Verdict =
@@ -398,14 +504,29 @@ function verifyInner<C extends Commitment, P>(
       reason: 'application context differs from the expected statement',
     };
   }
-  const publicInputs = leaves.map((l) => [...l.x]);
+  const hd = headerDigest(header);
+  const ctx = { shape: vk.shape, k: header.k, hd };
+  // Two-phase: the challenges come from the global transcript over every
+  // leaf's C1 and phase-1 inputs, and replace whatever the challenge slots hold.
+  const draw = isTwoPhase(vk.shape)
+    ? drawChallenges(
+        ctx,
+        leaves.map((l) => ({ comm1: l.comm.toBytes(), x: l.x })),
+      )
+    : undefined;
+  const full = draw
+    ? leaves.map((l) => ({ ...l, x: withChallenges(vk.shape, l.x, draw.challenges) }))
+    : leaves;
+  const publicInputs = full.map((l) => [...l.x]);
   const exp = opts.expectedPublicInputs;
   if (exp !== undefined) {
+    // Challenge slots are the verifier's own values, so they are not compared.
+    const slots = carriedInputSlots(vk.shape);
     const same =
       exp.length === publicInputs.length &&
       exp.every(
         (xs, i) =>
-          xs.length === publicInputs[i].length && xs.every((x, j) => x === publicInputs[i][j]),
+          xs.length === publicInputs[i].length && slots.every((p) => xs[p] === publicInputs[i][p]),
       );
     if (!same)
       return {
@@ -414,13 +535,25 @@ function verifyInner<C extends Commitment, P>(
         reason: 'public inputs differ from the expected statement',
       };
   }
-  const hd = headerDigest(header);
-  const ctx = { shape: vk.shape, k: header.k, hd };
-  const tree = verifyFoldTree(ctx, vk.bundle.pcs, leaves, folds);
+  const statement: VerifiedStatement = {
+    header,
+    publicInputs,
+    challenges: draw ? [...draw.challenges] : [],
+  };
+  if (opts.checkStatement !== undefined) {
+    let reason: string | null;
+    try {
+      reason = opts.checkStatement(statement);
+    } catch (e) {
+      reason = `statement check threw: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    if (reason !== null) return { valid: false, stage: 'statement', reason };
+  }
+  const tree = verifyFoldTree(ctx, vk.bundle.pcs, full, folds, draw?.digest);
   if (!tree.ok) return { valid: false, stage: 'fold', reason: tree.error.kind, detail: tree.error };
   const c = verifyCompression(ctx, vk.bundle.pcs, tree.root, compression);
   if (!c.ok) return { valid: false, stage: 'compress', reason: c.error.kind, detail: c.error };
-  return { valid: true, statement: { header, publicInputs } };
+  return { valid: true, statement };
 }
 
 /** The total verifier: any input yields a verdict; nothing escapes as an exception. */
@@ -449,11 +582,24 @@ export function assembleProof<C extends Commitment, P>(
   tree: FoldTreeProof<C>,
   xs: readonly (readonly Fr[])[],
   compression: CompressionProof<P>,
+  shape?: UniformShape,
 ): ZkProof<C, P> {
+  const c2 = tree.leafComms2;
+  if (c2 === undefined) {
+    return {
+      header,
+      leaves: tree.leafComms.map((comm, i) => ({ comm, x: xs[i] })),
+      folds: tree.msgs,
+      compression,
+    };
+  }
+  if (shape === undefined || !isTwoPhase(shape))
+    throw new Error('a two-phase proof needs its two-phase shape');
   return {
     header,
-    leaves: tree.leafComms.map((comm, i) => ({ comm, x: xs[i] })),
+    leaves: tree.leafComms.map((comm, i) => ({ comm, comm2: c2[i], x: xs[i] })),
     folds: tree.msgs,
     compression,
+    inputSlots: { phase1: phase1InputSlots(shape), phase2: [...(shape.phase2Inputs ?? [])] },
   };
 }

@@ -45,7 +45,14 @@ export interface AccCore {
 }
 
 export interface AccInstance<C extends Commitment> extends AccCore {
+  /** Commitment to W (single-phase shapes), or to its phase-1 part W1 (two-phase). */
   readonly comm: C;
+  /**
+   * Two-phase shapes only: commitment to the phase-2 part W2. The pair folds
+   * component-wise with the same ρ; it is never summed into one commitment
+   * (docs/protocol.md §10 explains why the sum would not be sound).
+   */
+  readonly comm2?: C;
 }
 
 /** The prover's accumulated witness; Az, Bz, Cz fold linearly with W. */
@@ -295,6 +302,21 @@ export function proveFold<C extends Commitment>(
   rw: AccWitness,
 ): { msg: FoldMessage; inst: AccInstance<C>; wit: AccWitness } {
   const { msg, core, rho, wit } = proveFoldCore(ctx, node, left, lw, right, rw);
-  const comm = ctx.pcs.add(left.comm, ctx.pcs.scale(right.comm, rho));
-  return { msg, inst: { ...core, comm }, wit };
+  return { msg, inst: foldInstanceCommitments(ctx.pcs, core, left, right, rho), wit };
+}
+
+/** Attach C_1 + ρ·C_2 (and the phase-2 pair likewise) to a folded core. */
+export function foldInstanceCommitments<C extends Commitment>(
+  pcs: MultilinearPCS<C, unknown>,
+  core: AccCore,
+  left: AccInstance<C>,
+  right: AccInstance<C>,
+  rho: Fr,
+): AccInstance<C> {
+  const comm = pcs.add(left.comm, pcs.scale(right.comm, rho));
+  if ((left.comm2 === undefined) !== (right.comm2 === undefined))
+    throw new Error('fold of a two-phase and a single-phase instance');
+  if (left.comm2 === undefined || right.comm2 === undefined) return { ...core, comm };
+  const comm2 = pcs.add(left.comm2, pcs.scale(right.comm2, rho));
+  return { ...core, comm, comm2 };
 }

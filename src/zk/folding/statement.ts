@@ -11,6 +11,8 @@ export const PROTOCOL_VERSION = 1;
 export const DOMAIN_LEAF = 'zkvm/fold-leaf';
 export const DOMAIN_NODE = 'zkvm/fold-node';
 export const DOMAIN_COMPRESS = 'zkvm/compress';
+/** The global transcript of two-phase statements (docs/protocol.md §10). */
+export const DOMAIN_CHALLENGES = 'zkvm/challenges';
 
 export interface StatementHeader {
   /** shapeDigest of the uniform circuit (32 bytes). */

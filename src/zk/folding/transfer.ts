@@ -14,6 +14,8 @@ import type { AccInstance } from './mova';
 /** Plain, structured-clone-safe form of an accumulated instance. */
 export interface PlainAccInstance {
   comm: Uint8Array;
+  /** Two-phase instances only: the phase-2 commitment. */
+  comm2?: Uint8Array;
   x: Uint8Array;
   u: Uint8Array;
   r: Uint8Array;
@@ -42,6 +44,7 @@ function unpackScalars(b: Uint8Array): Fr[] | null {
 export function toPlainInstance<C extends Commitment>(inst: AccInstance<C>): PlainAccInstance {
   return {
     comm: inst.comm.toBytes(),
+    ...(inst.comm2 === undefined ? {} : { comm2: inst.comm2.toBytes() }),
     x: packScalars(inst.x),
     u: toBytesLE(inst.u),
     r: packScalars(inst.r),
@@ -57,6 +60,8 @@ export function fromPlainInstance<C extends Commitment, P>(
   p: PlainAccInstance,
 ): AccInstance<C> | null {
   const comm = codec.decodeCommitment(p.comm, nVars);
+  const comm2 = p.comm2 === undefined ? undefined : codec.decodeCommitment(p.comm2, nVars);
+  if (comm2 === null) return null;
   const x = unpackScalars(p.x);
   const r = unpackScalars(p.r);
   const u = fromBytesLE(p.u);
@@ -70,5 +75,6 @@ export function fromPlainInstance<C extends Commitment, P>(
     p.digest.length !== 32
   )
     return null;
-  return { comm, x, u, r, v, digest: Uint8Array.from(p.digest), fresh: p.fresh === true };
+  const inst = { comm, x, u, r, v, digest: Uint8Array.from(p.digest), fresh: p.fresh === true };
+  return comm2 === undefined ? inst : { ...inst, comm2 };
 }

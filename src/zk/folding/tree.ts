@@ -23,6 +23,7 @@ import {
   proveFold,
   proveLeaf,
 } from './mova';
+import { liftTwoPhaseCore } from './two-phase';
 
 const R = FR_MODULUS;
 
@@ -62,7 +63,10 @@ export interface SegmentWitness {
 }
 
 export interface FoldTreeProof<C extends Commitment> {
+  /** Leaf commitments C_i (single phase) or phase-1 commitments C1_i (two-phase). */
   readonly leafComms: C[];
+  /** Two-phase only: the phase-2 commitments C2_i. */
+  readonly leafComms2?: C[];
   readonly msgs: FoldMessage[];
 }
 
@@ -72,15 +76,24 @@ export function proveFoldTree<C extends Commitment>(
   segments: readonly SegmentWitness[],
   witnessBits: number,
 ): { proof: FoldTreeProof<C>; root: AccInstance<C>; rootWitness: AccWitness } {
-  const N = segments.length;
-  const insts: AccInstance<C>[] = [];
-  const wits: AccWitness[] = [];
-  segments.forEach((s, i) => {
-    const { inst, wit } = proveLeaf(ctx, i, s.W, s.x, witnessBits);
-    insts[i] = inst;
-    wits[i] = wit;
-  });
-  const leafComms = insts.slice(0, N).map((i) => i.comm);
+  return proveFoldTreeFromLeaves(
+    ctx,
+    segments.map((s, i) => proveLeaf(ctx, i, s.W, s.x, witnessBits)),
+  );
+}
+
+/** Folds already lifted leaves (single- or two-phase) in the canonical tree. */
+export function proveFoldTreeFromLeaves<C extends Commitment>(
+  ctx: ProverContext<C>,
+  leaves: readonly { inst: AccInstance<C>; wit: AccWitness }[],
+): { proof: FoldTreeProof<C>; root: AccInstance<C>; rootWitness: AccWitness } {
+  const N = leaves.length;
+  const insts: AccInstance<C>[] = leaves.map((l) => l.inst);
+  const wits: AccWitness[] = leaves.map((l) => l.wit);
+  const leafComms = insts.map((i) => i.comm);
+  const twoPhase = insts.every((i) => i.comm2 !== undefined);
+  if (!twoPhase && insts.some((i) => i.comm2 !== undefined))
+    throw new Error('leaves mix single- and two-phase instances');
   const msgs: FoldMessage[] = [];
   foldPlan(N).forEach((st, j) => {
     const res = proveFold(ctx, j, insts[st.left], wits[st.left], insts[st.right], wits[st.right]);
@@ -92,30 +105,56 @@ export function proveFoldTree<C extends Commitment>(
     delete wits[st.right];
   });
   const rootId = N === 1 ? 0 : 2 * N - 2;
-  return { proof: { leafComms, msgs }, root: insts[rootId], rootWitness: wits[rootId] };
+  const proof: FoldTreeProof<C> = twoPhase
+    ? { leafComms, leafComms2: insts.slice(0, N).map((i) => i.comm2 as C), msgs }
+    : { leafComms, msgs };
+  return { proof, root: insts[rootId], rootWitness: wits[rootId] };
 }
 
 export type TreeVerdict<C extends Commitment> =
   | { ok: true; root: AccInstance<C> }
-  | { ok: false; error: FoldError | { kind: 'fold-count'; expected: number; actual: number } };
+  | {
+      ok: false;
+      error:
+        | FoldError
+        | { kind: 'fold-count'; expected: number; actual: number }
+        | { kind: 'leaf-phases'; leaf: number };
+    };
+
+/** A leaf as the verifier sees it: C_i (or C1_i and C2_i) and all public inputs. */
+export interface LeafStatement<C extends Commitment> {
+  readonly comm: C;
+  readonly comm2?: C;
+  readonly x: readonly Fr[];
+}
 
 /**
  * The accumulation verifier: lifts every leaf from (C_i, x_i), replays every fold
  * on instance data, and computes the root commitment as one combination
  * Σ c_i·C_i (c_i = product of the ρ's where leaf i's branch was the right input).
+ * For a two-phase statement (`globalDigest` given, from drawChallenges) every
+ * leaf has C1_i and C2_i, and the root gets Σ c_i·C1_i and Σ c_i·C2_i.
  */
 export function verifyFoldTree<C extends Commitment, P>(
   ctx: FoldContext,
   pcs: MultilinearPCS<C, P>,
-  leaves: readonly { comm: C; x: readonly Fr[] }[],
+  leaves: readonly LeafStatement<C>[],
   msgs: readonly FoldMessage[],
+  globalDigest?: Uint8Array,
 ): TreeVerdict<C> {
   const N = leaves.length;
   const plan = foldPlan(N);
   if (msgs.length !== plan.length) {
     return { ok: false, error: { kind: 'fold-count', expected: plan.length, actual: msgs.length } };
   }
-  const cores: AccCore[] = leaves.map((l, i) => liftCore(ctx, i, l.comm.toBytes(), l.x));
+  const twoPhase = globalDigest !== undefined;
+  const odd = leaves.findIndex((l) => (l.comm2 !== undefined) !== twoPhase);
+  if (odd >= 0) return { ok: false, error: { kind: 'leaf-phases', leaf: odd } };
+  const cores: AccCore[] = leaves.map((l, i) =>
+    twoPhase
+      ? liftTwoPhaseCore(ctx, i, l.comm.toBytes(), (l.comm2 as C).toBytes(), l.x, globalDigest)
+      : liftCore(ctx, i, l.comm.toBytes(), l.x),
+  );
   const rhos: Fr[] = [];
   for (let j = 0; j < plan.length; j++) {
     const st = plan[j];
@@ -132,10 +171,17 @@ export function verifyFoldTree<C extends Commitment, P>(
     coeff[st.left] = coeff[st.out];
     coeff[st.right] = (coeff[st.out] * rhos[j]) % R;
   }
+  const leafCoeff = coeff.slice(0, N);
   const comm = combineCommitments(
     pcs,
     leaves.map((l) => l.comm),
-    coeff.slice(0, N),
+    leafCoeff,
   );
-  return { ok: true, root: { ...cores[rootId], comm } };
+  if (!twoPhase) return { ok: true, root: { ...cores[rootId], comm } };
+  const comm2 = combineCommitments(
+    pcs,
+    leaves.map((l) => l.comm2 as C),
+    leafCoeff,
+  );
+  return { ok: true, root: { ...cores[rootId], comm, comm2 } };
 }

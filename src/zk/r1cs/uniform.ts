@@ -14,6 +14,13 @@
  * Nothing here ever allocates a matrix whose size grows with T: the prover's
  * products Az, Bz, Cz are vectors of T·q entries and the verifier's evaluation
  * costs O(nnz(block) + q + m + k).
+ *
+ * Two-phase shapes (docs/protocol.md §10): some witness columns and public
+ * inputs are marked phase 2 (computed after global challenges that the
+ * verifier derives from every segment's phase-1 commitment), and challenges
+ * occupy public-input slots that constraints may use at every step (the
+ * `pubEvery` family). The verifier splits the matrices' MLEs by column phase
+ * (`matrixParts`) because the two phases are committed and opened separately.
  */
 import { keccak_256 } from '@noble/hashes/sha3';
 import { FR_MODULUS, Fr, reduce, toBytesLE } from '../field/fr';
@@ -46,6 +53,12 @@ export interface MatrixFamilies {
   /** Entries on the constant column (u): (row, coeff). */
   readonly one: readonly BlockEntry[];
   readonly boundary: readonly BoundaryEntry[];
+  /**
+   * Entries on public-input column `col` (x_col, not u) at every step, with the
+   * same transition rule as `one`. Only challenge inputs appear here (the
+   * builder enforces it); absent in shapes without challenges.
+   */
+  readonly pubEvery?: readonly BlockEntry[];
 }
 
 export interface UniformShape {
@@ -64,6 +77,56 @@ export interface UniformShape {
   readonly A: MatrixFamilies;
   readonly B: MatrixFamilies;
   readonly C: MatrixFamilies;
+  /** Witness columns committed in phase 2, ascending (absent or empty: single phase). */
+  readonly phase2Columns?: readonly number[];
+  /** Public-input slots holding the global challenges, in challenge order. */
+  readonly challengeInputs?: readonly number[];
+  /** Public-input slots whose values are computed in phase 2, ascending. */
+  readonly phase2Inputs?: readonly number[];
+}
+
+/** True iff the shape uses the two-phase protocol (phase-2 columns, inputs or challenges). */
+export function isTwoPhase(shape: UniformShape): boolean {
+  return (
+    (shape.phase2Columns?.length ?? 0) > 0 ||
+    (shape.challengeInputs?.length ?? 0) > 0 ||
+    (shape.phase2Inputs?.length ?? 0) > 0
+  );
+}
+
+/** columnPhase2[j] is true iff witness column j is committed in phase 2. */
+export function columnPhase2Mask(shape: UniformShape): boolean[] {
+  const mask = new Array<boolean>(shape.m).fill(false);
+  for (const j of shape.phase2Columns ?? []) mask[j] = true;
+  return mask;
+}
+
+/** The public-input slots committed in phase 1 (neither a challenge nor a phase-2 input). */
+export function phase1InputSlots(shape: UniformShape): number[] {
+  const other = new Set([...(shape.challengeInputs ?? []), ...(shape.phase2Inputs ?? [])]);
+  const out: number[] = [];
+  for (let p = 0; p < shape.nPublic; p++) if (!other.has(p)) out.push(p);
+  return out;
+}
+
+/** The public-input slots the proof carries: all but the challenges. */
+export function carriedInputSlots(shape: UniformShape): number[] {
+  const ch = new Set(shape.challengeInputs ?? []);
+  const out: number[] = [];
+  for (let p = 0; p < shape.nPublic; p++) if (!ch.has(p)) out.push(p);
+  return out;
+}
+
+/**
+ * The phase-`phase` part of a segment witness: W with the other phase's
+ * positions (t·m + j for columns j of the other phase) set to 0.
+ */
+export function witnessPart(shape: UniformShape, W: readonly Fr[], phase: 1 | 2): Fr[] {
+  const mask = columnPhase2Mask(shape);
+  const keep2 = phase === 2;
+  const out = new Array<Fr>(W.length);
+  for (let i = 0; i < W.length; i++) out[i] = mask[i % shape.m] === keep2 ? W[i] : 0n;
+  return out;
 }
 
 /** Sizes of a segment instance of T = 2^k steps. */
@@ -110,7 +173,10 @@ export type LinearCombination = readonly (readonly [Var, Fr | number | bigint])[
 export const w = (index: number): Var => ({ kind: 'w', index });
 /** Column j of the next step (uniform constraints only). */
 export const wNext = (index: number): Var => ({ kind: 'wNext', index });
-/** Public input p (boundary constraints only). */
+/**
+ * Public input p (boundary constraints only), or a challenge slot (as returned
+ * by `UniformBuilder.challenge`, usable in every constraint).
+ */
 export const pub = (index: number): Var => ({ kind: 'x', index });
 export const ONE: Var = { kind: 'one' };
 
@@ -135,23 +201,50 @@ interface PendingConstraint {
  * or only at the first/last step (`constrainAt`, the only place public inputs
  * may appear).
  */
+export interface PhaseOption {
+  /**
+   * 1 (default): committed before the global challenges are drawn. 2: computed
+   * from the challenges and committed after them (docs/protocol.md §10).
+   */
+  readonly phase?: 1 | 2;
+}
+
 export class UniformBuilder {
   private nWitness = 0;
   private nPublic = 0;
   private readonly constraints: PendingConstraint[] = [];
+  private readonly phase2Cols: number[] = [];
+  private readonly phase2Pubs: number[] = [];
+  private readonly challenges: number[] = [];
 
-  witness(): number {
-    return this.nWitness++;
+  witness(opts: PhaseOption = {}): number {
+    const j = this.nWitness++;
+    if (phaseOf(opts) === 2) this.phase2Cols.push(j);
+    return j;
   }
 
-  publicInput(): number {
-    return this.nPublic++;
+  publicInput(opts: PhaseOption = {}): number {
+    const p = this.nPublic++;
+    if (phaseOf(opts) === 2) this.phase2Pubs.push(p);
+    return p;
+  }
+
+  /**
+   * A global challenge: a public-input slot that the verifier fills with a
+   * value squeezed after every segment's phase-1 commitment (never read from
+   * the proof). Unlike other public inputs it may appear in constraints that
+   * hold at every step.
+   */
+  challenge(): Var {
+    const p = this.nPublic++;
+    this.challenges.push(p);
+    return pub(p);
   }
 
   constrain(a: LinearCombination, b: LinearCombination, c: LinearCombination): void {
     for (const lc of [a, b, c]) {
       for (const [v] of lc) {
-        if (v.kind === 'x')
+        if (v.kind === 'x' && !this.challenges.includes(v.index))
           throw new Error('public inputs may appear only in boundary constraints');
       }
     }
@@ -187,11 +280,13 @@ export class UniformBuilder {
       next: BlockEntry[];
       one: BlockEntry[];
       boundary: BoundaryEntry[];
+      pubEvery: BlockEntry[];
     } => ({
       cur: [],
       next: [],
       one: [],
       boundary: [],
+      pubEvery: [],
     });
     const mats = [fam(), fam(), fam()];
     ordered.forEach((con, row) => {
@@ -209,6 +304,7 @@ export class UniformBuilder {
           if (con.step === 'all') {
             if (v.kind === 'w') f.cur.push({ row, col: v.index, coeff });
             else if (v.kind === 'wNext') f.next.push({ row, col: v.index, coeff });
+            else if (v.kind === 'x') f.pubEvery.push({ row, col: v.index, coeff });
             else f.one.push({ row, col: 0, coeff });
           } else {
             const kind = v.kind === 'w' ? 'w' : v.kind === 'x' ? 'x' : 'one';
@@ -222,8 +318,44 @@ export class UniformBuilder {
     ordered.forEach((con, row) => {
       if (con.lcs.some((lc) => lc.some(([v]) => v.kind === 'wNext'))) transitionRows.push(row);
     });
-    return { m, q, nPublic: this.nPublic, transitionRows, A: mats[0], B: mats[1], C: mats[2] };
+    const twoPhase = this.phase2Cols.length + this.phase2Pubs.length + this.challenges.length > 0;
+    if (!twoPhase) {
+      // Single-phase shapes keep exactly their earlier form (and digest).
+      const strip = (f: ReturnType<typeof fam>): MatrixFamilies => ({
+        cur: f.cur,
+        next: f.next,
+        one: f.one,
+        boundary: f.boundary,
+      });
+      return {
+        m,
+        q,
+        nPublic: this.nPublic,
+        transitionRows,
+        A: strip(mats[0]),
+        B: strip(mats[1]),
+        C: strip(mats[2]),
+      };
+    }
+    return {
+      m,
+      q,
+      nPublic: this.nPublic,
+      transitionRows,
+      A: mats[0],
+      B: mats[1],
+      C: mats[2],
+      phase2Columns: [...this.phase2Cols],
+      challengeInputs: [...this.challenges],
+      phase2Inputs: [...this.phase2Pubs],
+    };
   }
+}
+
+function phaseOf(opts: PhaseOption): 1 | 2 {
+  const p = opts.phase ?? 1;
+  if (p !== 1 && p !== 2) throw new Error(`phase must be 1 or 2, got ${String(p)}`);
+  return p;
 }
 
 // ---------------------------------------------------------------------------
@@ -262,6 +394,23 @@ export function shapeDigest(shape: UniformShape): Uint8Array {
       fr(e.coeff);
     }
   }
+  // Two-phase data is a trailer, so single-phase digests are unchanged; the
+  // encoding above is self-delimiting, so the trailer keeps it injective.
+  if (isTwoPhase(shape) || [shape.A, shape.B, shape.C].some((M) => (M.pubEvery?.length ?? 0) > 0)) {
+    for (const ch of 'two-phase') parts.push(ch.charCodeAt(0));
+    for (const list of [shape.phase2Columns, shape.challengeInputs, shape.phase2Inputs]) {
+      u32(list?.length ?? 0);
+      for (const v of list ?? []) u32(v);
+    }
+    for (const M of [shape.A, shape.B, shape.C]) {
+      u32(M.pubEvery?.length ?? 0);
+      for (const e of M.pubEvery ?? []) {
+        u32(e.row);
+        u32(e.col);
+        fr(e.coeff);
+      }
+    }
+  }
   return keccak_256(Uint8Array.from(parts));
 }
 
@@ -293,6 +442,8 @@ function mulFamily(
   const acc = new Array<bigint>(T * q).fill(0n);
   const curLast = M.cur.filter((e) => !mask[e.row]);
   const oneLast = M.one.filter((e) => !mask[e.row]);
+  const pubEvery = M.pubEvery ?? [];
+  const pubLast = pubEvery.filter((e) => !mask[e.row]);
   for (let t = 0; t < T; t++) {
     const rowBase = t * q;
     const colBase = t * m;
@@ -308,6 +459,10 @@ function mulFamily(
       }
     }
     if (u !== 0n) for (const e of last ? oneLast : M.one) acc[rowBase + e.row] += e.coeff * u;
+    for (const e of last ? pubLast : pubEvery) {
+      const v = x[e.col];
+      if (v !== 0n) acc[rowBase + e.row] += e.coeff * v;
+    }
   }
   for (const e of M.boundary) {
     const s = e.step === 'first' ? 0 : T - 1;
@@ -366,16 +521,20 @@ export interface StepAssignment {
 
 /**
  * Builds W step by step: `fill` is called for t = 0, 1, …, T−1 and assigns that
- * step's columns (unassigned columns are 0). Values are reduced into Fr, so
- * negative integers may be passed.
+ * step's columns (unassigned columns are 0, or taken from `base`). Values are
+ * reduced into Fr, so negative integers may be passed. With `base` (a phase-1
+ * witness), the same call fills the phase-2 columns after the challenges.
  */
 export function generateWitness(
   shape: UniformShape,
   k: number,
   fill: (a: StepAssignment) => void,
+  base?: readonly Fr[],
 ): Fr[] {
   const { T, m } = dimensions(shape, k);
-  const W = new Array<Fr>(T * m).fill(0n);
+  if (base !== undefined && base.length !== T * m)
+    throw new RangeError(`base witness has ${base.length} entries, expected ${T * m}`);
+  const W = base === undefined ? new Array<Fr>(T * m).fill(0n) : [...base];
   for (let t = 0; t < T; t++) {
     const base = t * m;
     const check = (col: number): void => {
@@ -428,26 +587,102 @@ export function firstUnsatisfiedRow(
 // MLE evaluation from the block (verifier) and the row-combined vector (prover)
 // ---------------------------------------------------------------------------
 
-interface SplitPoint {
-  rxI: Fr[];
-  rxT: Fr[];
-  ryJ: Fr[];
-  ryT: Fr[];
-  ryLowT: Fr[];
-  ryTop: Fr;
+/**
+ * One matrix's MLE at (rx, (ry_low, y_top)) split into what multiplies each part
+ * of z: M̃(rx, ry) = (1 − y_top)·(w1 + w2) + y_top·io, where w1 (w2) is the MLE
+ * over the witness half restricted to phase-1 (phase-2) columns, and io the MLE
+ * over the I/O half, all at ry_low (μ + k variables).
+ */
+export interface MatrixParts {
+  readonly w1: Fr;
+  readonly w2: Fr;
+  readonly io: Fr;
 }
 
-function split(d: Dimensions, rx: readonly Fr[], ry: readonly Fr[]): SplitPoint {
+/**
+ * The parts of Ã, B̃, C̃ at (rx, ryLow) from the block alone (docs/protocol.md §1
+ * table, §10): O(nnz(block) + q + m + k). Single-phase shapes have w2 = 0.
+ */
+export function matrixParts(
+  shape: UniformShape,
+  k: number,
+  rx: readonly Fr[],
+  ryLow: readonly Fr[],
+): [MatrixParts, MatrixParts, MatrixParts] {
+  const d = dimensions(shape, k);
+  if (rx.length !== d.rowVars || ryLow.length !== d.witnessVars)
+    throw new RangeError('matrixParts: point sizes');
   const rho = d.rowVars - d.k;
   const mu = d.witnessVars - d.k;
-  return {
-    rxI: rx.slice(0, rho),
-    rxT: rx.slice(rho),
-    ryJ: ry.slice(0, mu),
-    ryT: ry.slice(mu, mu + d.k),
-    ryLowT: ry.slice(0, mu + d.k),
-    ryTop: ry[mu + d.k],
+  const rxI = rx.slice(0, rho);
+  const rxT = rx.slice(rho);
+  const ryJ = ryLow.slice(0, mu);
+  const ryT = ryLow.slice(mu);
+  const eqI = eqTable(rxI);
+  const eqJ = eqTable(ryJ);
+  const eqT = eqEval(rxT, ryT);
+  const nxt = nextEval(rxT, ryT);
+  const T = d.T;
+  const firstRow = eqAtIndex(rxT, 0);
+  const lastRow = eqAtIndex(rxT, T - 1);
+  const firstCol = eqAtIndex(ryT, 0);
+  const lastCol = eqAtIndex(ryT, T - 1);
+  const mask = transitionMask(shape);
+  const phase2 = columnPhase2Mask(shape);
+  // Transition rows skip step T−1: Σ_{t<T−1} eq(a,t)eq(b,t) = eq(a,b) − eq(a,T−1)eq(b,T−1)
+  // and Σ_{t<T−1} eq(a,t) = 1 − eq(a,T−1).
+  const eqTtr = (eqT - ((lastRow * lastCol) % R) + R) % R;
+  const oneTr = (1n - lastRow + R) % R;
+  // ĩo's basis at slot 0 (u) and 1 + p (x_p), cached: few distinct slots are used.
+  const ioBasis = new Map<number, Fr>();
+  const ioAt = (slot: number): Fr => {
+    let v = ioBasis.get(slot);
+    if (v === undefined) {
+      v = eqAtIndex(ryLow, slot);
+      ioBasis.set(slot, v);
+    }
+    return v;
   };
+  const out: MatrixParts[] = [];
+  for (const M of [shape.A, shape.B, shape.C]) {
+    // Index 0: phase-1 columns, 1: phase-2 columns.
+    const cur = [0n, 0n];
+    const curTr = [0n, 0n];
+    const nx = [0n, 0n];
+    for (const e of M.cur) {
+      const v = e.coeff * ((eqI[e.row] * eqJ[e.col]) % R);
+      const ph = phase2[e.col] ? 1 : 0;
+      if (mask[e.row]) curTr[ph] += v;
+      else cur[ph] += v;
+    }
+    for (const e of M.next) nx[phase2[e.col] ? 1 : 0] += e.coeff * ((eqI[e.row] * eqJ[e.col]) % R);
+    const wPart = [0, 1].map(
+      (ph) => ((cur[ph] % R) * eqT + (curTr[ph] % R) * eqTtr + (nx[ph] % R) * nxt) % R,
+    );
+    let one = 0n;
+    let oneT = 0n;
+    for (const e of M.one) {
+      if (mask[e.row]) oneT += e.coeff * eqI[e.row];
+      else one += e.coeff * eqI[e.row];
+    }
+    let io = ((((one % R) + (oneT % R) * oneTr) % R) * ioAt(0)) % R;
+    for (const e of M.pubEvery ?? []) {
+      const rowW = mask[e.row] ? oneTr : 1n;
+      io = (io + ((((e.coeff * eqI[e.row]) % R) * rowW) % R) * ioAt(1 + e.col)) % R;
+    }
+    for (const e of M.boundary) {
+      const first = e.step === 'first';
+      const weight = (((e.coeff * eqI[e.row]) % R) * (first ? firstRow : lastRow)) % R;
+      if (e.kind === 'w') {
+        const ph = phase2[e.index] ? 1 : 0;
+        wPart[ph] = (wPart[ph] + ((weight * (first ? firstCol : lastCol)) % R) * eqJ[e.index]) % R;
+      } else {
+        io = (io + weight * ioAt(e.kind === 'x' ? 1 + e.index : 0)) % R;
+      }
+    }
+    out.push({ w1: wPart[0], w2: wPart[1], io });
+  }
+  return [out[0], out[1], out[2]];
 }
 
 /**
@@ -463,56 +698,11 @@ export function evaluateMatrices(
   const d = dimensions(shape, k);
   if (rx.length !== d.rowVars || ry.length !== d.colVars)
     throw new RangeError('evaluateMatrices: point sizes');
-  const p = split(d, rx, ry);
-  const eqI = eqTable(p.rxI);
-  const eqJ = eqTable(p.ryJ);
-  const notTop = (1n - p.ryTop + R) % R;
-  const eqT = eqEval(p.rxT, p.ryT);
-  const nxt = nextEval(p.rxT, p.ryT);
-  const constCol = (p.ryTop * eqAtIndex(p.ryLowT, 0)) % R;
-  const T = d.T;
-  const firstRow = eqAtIndex(p.rxT, 0);
-  const lastRow = eqAtIndex(p.rxT, T - 1);
-  const firstCol = (notTop * eqAtIndex(p.ryT, 0)) % R;
-  const lastCol = (notTop * eqAtIndex(p.ryT, T - 1)) % R;
-  const mask = transitionMask(shape);
-  // Transition rows skip step T−1: Σ_{t<T−1} eq(a,t)eq(b,t) = eq(a,b) − eq(a,T−1)eq(b,T−1)
-  // and Σ_{t<T−1} eq(a,t) = 1 − eq(a,T−1).
-  const lastBoth = (lastRow * eqAtIndex(p.ryT, T - 1)) % R;
-  const eqTtr = (eqT - lastBoth + R) % R;
-  const oneTr = (1n - lastRow + R) % R;
-  const out: Fr[] = [];
-  for (const M of [shape.A, shape.B, shape.C]) {
-    let cur = 0n;
-    let curTr = 0n;
-    for (const e of M.cur) {
-      const v = e.coeff * ((eqI[e.row] * eqJ[e.col]) % R);
-      if (mask[e.row]) curTr += v;
-      else cur += v;
-    }
-    let nx = 0n;
-    for (const e of M.next) nx += e.coeff * ((eqI[e.row] * eqJ[e.col]) % R);
-    let one = 0n;
-    let oneT = 0n;
-    for (const e of M.one) {
-      if (mask[e.row]) oneT += e.coeff * eqI[e.row];
-      else one += e.coeff * eqI[e.row];
-    }
-    let acc = ((cur % R) * eqT + (curTr % R) * eqTtr + (nx % R) * nxt) % R;
-    const oneSum = ((one % R) + (oneT % R) * oneTr) % R;
-    acc = (acc * notTop + oneSum * constCol) % R;
-    for (const e of M.boundary) {
-      const first = e.step === 'first';
-      const rowW = first ? firstRow : lastRow;
-      let col: Fr;
-      if (e.kind === 'w') col = ((first ? firstCol : lastCol) * eqJ[e.index]) % R;
-      else if (e.kind === 'x') col = (p.ryTop * eqAtIndex(p.ryLowT, 1 + e.index)) % R;
-      else col = constCol;
-      acc = (acc + ((((e.coeff * eqI[e.row]) % R) * rowW) % R) * col) % R;
-    }
-    out.push(acc);
-  }
-  return [out[0], out[1], out[2]];
+  const top = ry[d.witnessVars];
+  const notTop = (1n - top + R) % R;
+  const parts = matrixParts(shape, k, rx, ry.slice(0, d.witnessVars));
+  const combine = (p: MatrixParts): Fr => (notTop * ((p.w1 + p.w2) % R) + top * p.io) % R;
+  return [combine(parts[0]), combine(parts[1]), combine(parts[2])];
 }
 
 /**
@@ -571,6 +761,16 @@ export function combinedRowVector(
   // transition rows' share at step T−1.
   const io = T * m;
   out[io] = (((aOne - aOneTr * eqT[T - 1]) % R) + R + out[io]) % R;
+  // Challenge slots used at every step: the same rule per public-input column.
+  for (let w = 0; w < 3; w++) {
+    const g = coeffs[w];
+    for (const e of mats[w].pubEvery ?? []) {
+      let v = ((g * e.coeff) % R) * eqI[e.row];
+      if (mask[e.row]) v = (v % R) * ((1n - eqT[T - 1] + R) % R);
+      const col = io + 1 + e.col;
+      out[col] = (out[col] + v) % R;
+    }
+  }
   for (let w = 0; w < 3; w++) {
     const g = coeffs[w];
     for (const e of mats[w].boundary) {
