@@ -4,11 +4,16 @@
  * and cached honest proofs so every suite does not re-prove the same statement.
  */
 import { FR_MODULUS, Fr } from '../../src/zk/field/fr';
-import { ExampleCircuit, byteCounterCircuit, fibonacciCircuit } from '../../src/zk/r1cs/examples';
+import {
+  ExampleCircuit,
+  byteCounterCircuit,
+  fibonacciCircuit,
+  permutationCircuit,
+} from '../../src/zk/r1cs/examples';
 import { devSrs } from '../../src/zk/srs/dev';
 import { hyperKzgBundle } from '../../src/zk/pcs/hyperkzg-codec';
 import { transparentBundle } from '../../src/zk/pcs/transparent';
-import { proveSegments } from '../../src/zk/spartan/pipeline';
+import { proveSegments, proveSegmentsTwoPhase } from '../../src/zk/spartan/pipeline';
 import { FieldSpan, ZkProof, encodeProofWithLayout } from '../../src/zk/encoding/proof';
 import type { PcsBundle } from '../../src/zk/encoding/pcs-codec';
 import type { Commitment } from '../../src/zk/pcs/types';
@@ -64,3 +69,64 @@ export function rng(seed: number): () => number {
 }
 
 export const addFr = (a: Fr, b: Fr): Fr => (a + b) % FR_MODULUS;
+
+/** The two-phase example: a permutation check between columns a and b by running products. */
+export const perm = permutationCircuit();
+
+/**
+ * Column values for N segments of 2^k steps: b is a permutation of a across
+ * the whole statement (a shuffle over all segments, so no single segment is a
+ * permutation by itself and the cross-segment check is what matters).
+ */
+export function permValues(k: number, N: number, seed: number): { a: number[][]; b: number[][] } {
+  const T = 2 ** k;
+  const rand = rng(seed + 1);
+  const all = Array.from({ length: N * T }, () => rand() % 256);
+  const shuffled = [...all];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = rand() % (i + 1);
+    [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+  }
+  const cut = (v: number[]): number[][] =>
+    Array.from({ length: N }, (_, i) => v.slice(i * T, (i + 1) * T));
+  return { a: cut(all), b: cut(shuffled) };
+}
+
+export interface HonestTwoPhase<C extends Commitment, P> {
+  k: number;
+  /** The phase-1 segments given to the prover. */
+  phase1: { W: Fr[]; x: Fr[] }[];
+  proof: ZkProof<C, P>;
+  bytes: Uint8Array;
+  fields: FieldSpan[];
+  challenges: Fr[];
+}
+
+export function honestTwoPhase<C extends Commitment, P>(
+  bundle: PcsBundle<C, P>,
+  k: number,
+  N: number,
+  seed = 0,
+  values: { a: number[][]; b: number[][] } = permValues(k, N, seed),
+  context: Uint8Array = CONTEXT,
+): HonestTwoPhase<C, P> {
+  const phase1 = values.a.map((a, i) => perm.phase1(k, a, values.b[i]));
+  const { proof, challenges } = proveSegmentsTwoPhase(
+    perm.shape,
+    bundle,
+    k,
+    phase1,
+    (_i, ch, seg) => perm.phase2(k, ch, seg),
+    perm.witnessBits,
+    context,
+  );
+  const { bytes: b, fields } = encodeProofWithLayout(bundle, proof);
+  return { k, phase1, proof, bytes: b, fields, challenges };
+}
+
+/** Verifier options for the permutation example: the cross-segment product check included. */
+export const permOpts = {
+  allowInsecureSrs: true,
+  checkStatement: (s: { publicInputs: Fr[][] }): string | null =>
+    perm.checkProducts(s.publicInputs),
+};

@@ -1,34 +1,225 @@
-import { verifyProofBytes, encodeProofWithLayout } from '../../src/zk/encoding/proof';
-import { permutationCircuit } from '../../src/zk/r1cs/examples';
-import { proveSegmentsTwoPhase } from '../../src/zk/spartan/pipeline';
-import { kzgBundle, transparent } from './helpers';
+/**
+ * Two-phase witnesses (docs/protocol.md §10): completeness of the permutation
+ * example over several segment counts, segment sizes and tree shapes, with the
+ * transparent test PCS and HyperKZG; the challenges come from the transcript;
+ * the layout; the prover's own guards; and the phase-2 leaves run in real
+ * worker threads on plain data, giving the byte-identical proof.
+ */
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Fr } from '../../src/zk/field/fr';
+import { encodeProof, verifyProofBytes } from '../../src/zk/encoding/proof';
+import type { PcsBundle } from '../../src/zk/encoding/pcs-codec';
+import type { AccCore, AccWitness } from '../../src/zk/folding/mova';
+import { headerDigest } from '../../src/zk/folding/statement';
+import { proveFoldTreeFromLeaves } from '../../src/zk/folding/tree';
+import { commitPhase, drawChallenges, withChallenges } from '../../src/zk/folding/two-phase';
+import { fromPlainInstance, toPlainInstance } from '../../src/zk/folding/transfer';
+import { dimensions } from '../../src/zk/r1cs/uniform';
+import { proveCompression } from '../../src/zk/spartan/compress';
+import {
+  proveSegments,
+  proveSegmentsTwoPhase,
+  statementHeader,
+} from '../../src/zk/spartan/pipeline';
+import { assembleProof } from '../../src/zk/encoding/proof';
+import type { Commitment } from '../../src/zk/pcs/types';
+import {
+  CONTEXT,
+  fib,
+  honestTwoPhase,
+  kzgBundle,
+  perm,
+  permOpts,
+  permValues,
+  transparent,
+} from './helpers';
 
-const perm = permutationCircuit();
+const P = perm.inputs;
 
-describe('smoke', () => {
-  it('works', () => {
-    const k = 2;
-    const vals = [3, 1, 4, 1, 5, 9, 2, 6];
-    const bvals = [1, 1, 2, 3, 4, 5, 6, 9];
-    const segs = [
-      perm.phase1(k, vals.slice(0, 4), bvals.slice(0, 4)),
-      perm.phase1(k, vals.slice(4), bvals.slice(4)),
-    ];
-    for (const bundle of [transparent, kzgBundle()] as const) {
-      const { proof } = proveSegmentsTwoPhase(
-        perm.shape,
-        bundle as never,
-        k,
-        segs,
-        (_i, ch, s) => perm.phase2(k, ch, s),
-        perm.witnessBits,
-      );
-      const { bytes } = encodeProofWithLayout(bundle as never, proof);
-      const v = verifyProofBytes({ shape: perm.shape, bundle: bundle as never }, bytes, {
-        allowInsecureSrs: true,
-        checkStatement: (s) => perm.checkProducts(s.publicInputs),
+describe('two-phase completeness', () => {
+  const cases: [string, () => PcsBundle<Commitment, unknown>, number, number][] = [
+    ['transparent', () => transparent as PcsBundle<Commitment, unknown>, 1, 1],
+    ['transparent', () => transparent as PcsBundle<Commitment, unknown>, 2, 2],
+    ['transparent', () => transparent as PcsBundle<Commitment, unknown>, 3, 4],
+    ['transparent', () => transparent as PcsBundle<Commitment, unknown>, 1, 5],
+    ['HyperKZG', () => kzgBundle() as PcsBundle<Commitment, unknown>, 2, 1],
+    ['HyperKZG', () => kzgBundle() as PcsBundle<Commitment, unknown>, 2, 3],
+    ['HyperKZG', () => kzgBundle() as PcsBundle<Commitment, unknown>, 1, 5],
+    ['HyperKZG', () => kzgBundle() as PcsBundle<Commitment, unknown>, 4, 2],
+  ];
+  for (const [name, getBundle, k, N] of cases) {
+    it(`${N} segment(s) of 2^${k} steps, ${name}: verifies, with the verifier's own challenges`, () => {
+      const bundle = getBundle();
+      const h = honestTwoPhase(bundle, k, N, 100 * k + N);
+      const v = verifyProofBytes({ shape: perm.shape, bundle }, h.bytes, {
+        ...permOpts,
+        expectedContext: CONTEXT,
+        expectedPublicInputs: h.proof.leaves.map((l) => l.x),
       });
       expect(v).toMatchObject({ valid: true });
-    }
+      if (!v.valid) return;
+      expect(v.statement.challenges).toEqual(h.challenges);
+      for (const x of v.statement.publicInputs) expect(x[P.gamma]).toBe(h.challenges[0]);
+      // The permutation spans segments: with several segments some segment is
+      // not a permutation by itself, so only the cross-segment check can pass.
+      if (N > 1) expect(v.statement.publicInputs.some((x) => x[P.pa] !== x[P.pb])).toBe(true);
+      // The verifier derives the same challenges from the leaves' C1 and phase-1 inputs.
+      const hd = headerDigest(h.proof.header);
+      const draw = drawChallenges(
+        { shape: perm.shape, k, hd },
+        h.proof.leaves.map((l) => ({ comm1: l.comm.toBytes(), x: l.x })),
+      );
+      expect(draw.challenges).toEqual(h.challenges);
+    });
+  }
+
+  it('layout: C1, phase-1 inputs, C2, phase-2 inputs per leaf; no challenge is encoded', () => {
+    const bundle = kzgBundle() as PcsBundle<Commitment, unknown>;
+    const h = honestTwoPhase(bundle, 2, 3, 7);
+    const names = h.fields.map((f) => f.name);
+    expect(names.filter((n) => n.startsWith('leaf[1]'))).toEqual([
+      'leaf[1].comm1',
+      'leaf[1].x1[0]',
+      'leaf[1].comm2',
+      'leaf[1].x2[0]',
+      'leaf[1].x2[1]',
+    ]);
+    expect(names).toContain('w1');
+    expect(names).toContain('w2');
+    expect(names).not.toContain('w');
+    const d = dimensions(perm.shape, 2);
+    expect(names.filter((n) => n.startsWith('sc2.round['))).toHaveLength(3 * d.witnessVars);
+    // The challenge's value appears nowhere in the proof bytes.
+    const hex = Buffer.from(h.bytes).toString('hex');
+    const ch = h.challenges[0].toString(16).padStart(64, '0');
+    const le = Buffer.from(ch, 'hex').reverse().toString('hex');
+    expect(hex.includes(le)).toBe(false);
+  });
+
+  it('expected public inputs are compared on every slot but the challenges', () => {
+    const bundle = transparent as PcsBundle<Commitment, unknown>;
+    const h = honestTwoPhase(bundle, 2, 2, 3);
+    const vk = { shape: perm.shape, bundle };
+    const xs = h.proof.leaves.map((l) => [...l.x]);
+    xs[0][P.gamma] = 12345n; // whatever the caller puts there is not the statement
+    expect(verifyProofBytes(vk, h.bytes, { ...permOpts, expectedPublicInputs: xs }).valid).toBe(
+      true,
+    );
+    xs[1][P.pb] += 1n;
+    expect(verifyProofBytes(vk, h.bytes, { ...permOpts, expectedPublicInputs: xs })).toMatchObject({
+      valid: false,
+      stage: 'statement',
+    });
+  });
+
+  it('the prover refuses a phase-2 callback that changes anything bound in phase 1, and the wrong entry point', () => {
+    const bundle = transparent as PcsBundle<Commitment, unknown>;
+    const k = 1;
+    const vals = permValues(k, 2, 1);
+    const segs = vals.a.map((a, i) => perm.phase1(k, a, vals.b[i]));
+    const run = (f: (W: Fr[], x: Fr[]) => void): unknown =>
+      proveSegmentsTwoPhase(
+        perm.shape,
+        bundle,
+        k,
+        segs,
+        (_i, ch, s) => {
+          const full = perm.phase2(k, ch, s);
+          f(full.W, full.x);
+          return full;
+        },
+        perm.witnessBits,
+      );
+    expect(() => run((W) => (W[perm.cols.a] += 1n))).toThrow(/phase-1 witness entry/);
+    expect(() => run((_W, x) => (x[P.gamma] += 1n))).toThrow(/public input 1/);
+    expect(() => run((_W, x) => (x[P.a0] += 1n))).toThrow(/public input 0/);
+    expect(() => run(() => undefined)).not.toThrow();
+    expect(() => proveSegments(perm.shape, bundle, k, segs, 8)).toThrow(/proveSegmentsTwoPhase/);
+    expect(() =>
+      proveSegmentsTwoPhase(fib.shape, bundle, k, [fib.witness(k, 0)], (_i, _c, s) => s, 254),
+    ).toThrow(/two-phase shape/);
+  });
+});
+
+function runInWorker(job: unknown): Promise<{
+  comm2: Uint8Array;
+  x: Fr[];
+  core: AccCore;
+  wit: AccWitness;
+}> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(join(__dirname, 'two-phase-worker.ts'), {
+      execArgv: ['-r', '@swc-node/register'],
+    });
+    w.once('message', (m) => {
+      void w.terminate();
+      resolve(m);
+    });
+    w.once('error', reject);
+    w.postMessage(job);
+  });
+}
+
+describe('two-phase leaves in worker threads', () => {
+  it('phase 2 of every segment in a worker gives the same proof as the sequential prover', async () => {
+    const k = 2;
+    const N = 3;
+    const bundle = transparent;
+    const vals = permValues(k, N, 5);
+    const segs = vals.a.map((a, i) => perm.phase1(k, a, vals.b[i]));
+    const header = statementHeader(perm.shape, bundle, k, N, CONTEXT);
+    const ctx = { shape: perm.shape, k, hd: headerDigest(header) };
+    // Phase 1 (here on the coordinator; a worker with the SRS could do it).
+    const comm1 = segs.map((s) => commitPhase(bundle.pcs, perm.shape, s.W, 1, perm.witnessBits));
+    const draw = drawChallenges(
+      ctx,
+      segs.map((s, i) => ({ comm1: comm1[i].toBytes(), x: s.x })),
+    );
+    const done = await Promise.all(
+      segs.map((s, index) =>
+        runInWorker({
+          ctx,
+          index,
+          W: s.W,
+          x: withChallenges(perm.shape, s.x, draw.challenges),
+          challenges: draw.challenges,
+          globalDigest: draw.digest,
+          comm1: comm1[index].toBytes(),
+        }),
+      ),
+    );
+    const nVars = dimensions(perm.shape, k).witnessVars;
+    const leaves = done.map((r, i) => {
+      const inst = fromPlainInstance(
+        bundle.codec,
+        nVars,
+        structuredClone(
+          toPlainInstance({
+            ...r.core,
+            comm: comm1[i],
+            comm2: bundle.codec.decodeCommitment(r.comm2, nVars)!,
+          }),
+        ),
+      );
+      expect(inst?.comm2).toBeDefined();
+      return { inst: inst!, wit: r.wit };
+    });
+    const pctx = { ...ctx, pcs: bundle.pcs };
+    const folded = proveFoldTreeFromLeaves(pctx, leaves);
+    const compression = proveCompression(ctx, bundle.pcs, folded.root, folded.rootWitness);
+    const bytes = encodeProof(
+      bundle,
+      assembleProof(
+        header,
+        folded.proof,
+        done.map((r) => r.x),
+        compression,
+        perm.shape,
+      ),
+    );
+    expect(verifyProofBytes({ shape: perm.shape, bundle }, bytes, permOpts).valid).toBe(true);
+    const sequential = honestTwoPhase(bundle, k, N, 5, vals);
+    expect(Buffer.from(bytes).equals(Buffer.from(sequential.bytes))).toBe(true);
   });
 });

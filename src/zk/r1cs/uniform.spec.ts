@@ -4,6 +4,12 @@ import { byteCounterCircuit, fibonacciCircuit } from './examples';
 import {
   UniformShape,
   assembleZ,
+  carriedInputSlots,
+  columnPhase2Mask,
+  isTwoPhase,
+  matrixParts,
+  phase1InputSlots,
+  witnessPart,
   combinedRowVector,
   dimensions,
   evaluateIO,
@@ -48,6 +54,11 @@ function dense(shape: UniformShape, k: number): Fr[][][] {
       for (const e of M.one)
         if (!skip(e.row))
           D[t * d.q + e.row][d.T * d.m] = add(D[t * d.q + e.row][d.T * d.m], e.coeff);
+      for (const e of M.pubEvery ?? [])
+        if (!skip(e.row)) {
+          const col = d.T * d.m + 1 + e.col;
+          D[t * d.q + e.row][col] = add(D[t * d.q + e.row][col], e.coeff);
+        }
     }
     for (const e of M.boundary) {
       const s = e.step === 'first' ? 0 : d.T - 1;
@@ -241,5 +252,174 @@ describe('uniform R1CS', () => {
     expect(Buffer.from(shapeDigest(fibonacciCircuit().shape))).not.toEqual(
       Buffer.from(shapeDigest(byteCounterCircuit().shape)),
     );
+  });
+
+  describe('two-phase shapes', () => {
+    /** The dense MLE of D restricted to the given columns, at (rx, ryLow) of the W or io half. */
+    const denseMle = (
+      D: Fr[][],
+      rx: Fr[],
+      ryLow: Fr[],
+      cols: (j: number) => boolean,
+      io: boolean,
+    ) => {
+      const ex = eqTable(rx);
+      const ey = eqTable(ryLow);
+      const half = ey.length;
+      return D.reduce(
+        (acc, row, i) =>
+          add(
+            acc,
+            mul(
+              ex[i],
+              ey.reduce((a, e, j) => (cols(j) ? add(a, mul(e, row[(io ? half : 0) + j])) : a), 0n),
+            ),
+          ),
+        0n,
+      );
+    };
+
+    it('random blocks with challenges at every step and phase-2 columns: products, MLE parts and the row vector equal the dense matrices', () => {
+      let s = 0xfeed;
+      const rand = (n: number): number => {
+        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+        return (s >>> 8) % n;
+      };
+      for (let run = 0; run < 25; run++) {
+        const b = new UniformBuilder();
+        const nW = 2 + rand(5);
+        const cols = Array.from({ length: nW }, () => b.witness({ phase: rand(2) ? 2 : 1 }));
+        const nX = rand(3);
+        const xs = Array.from({ length: nX }, () => b.publicInput({ phase: rand(2) ? 2 : 1 }));
+        const chs = Array.from({ length: 1 + rand(2) }, () => b.challenge());
+        const coeff = (): bigint => (rand(3) === 0 ? rnd() : BigInt(rand(7)) - 3n);
+        const lc = (boundary: boolean) => {
+          const terms: [ReturnType<typeof w>, bigint][] = [];
+          for (let t = rand(4); t > 0; t--) {
+            const kind = rand(5);
+            if (kind === 0) terms.push([w(cols[rand(nW)]), coeff()]);
+            else if (kind === 1)
+              terms.push([boundary ? w(cols[rand(nW)]) : wNext(cols[rand(nW)]), coeff()]);
+            else if (kind === 2) terms.push([chs[rand(chs.length)], coeff()]);
+            else if (kind === 3 && boundary && nX > 0) terms.push([pub(xs[rand(nX)]), coeff()]);
+            else terms.push([ONE, coeff()]);
+          }
+          return terms;
+        };
+        for (let c = 1 + rand(5); c > 0; c--) b.constrain(lc(false), lc(false), lc(false));
+        for (let c = rand(4); c > 0; c--)
+          b.constrainAt(rand(2) ? 'first' : 'last', lc(true), lc(true), lc(true));
+        const shape = b.build();
+        expect(isTwoPhase(shape)).toBe(true);
+        const ks = [0, 1, 2, 3].filter((k) => 1 + shape.nPublic <= 2 ** k * shape.m);
+        const k = ks[rand(ks.length)];
+        const d = dimensions(shape, k);
+        const Ds = dense(shape, k);
+        const W = Array.from({ length: d.T * d.m }, () => (rand(2) ? rnd() : BigInt(rand(256))));
+        const x = Array.from({ length: shape.nPublic }, rnd);
+        const u = rnd();
+        const z = assembleZ(W, u, x);
+        const p = multiply(shape, k, W, u, x);
+        [p.Az, p.Bz, p.Cz].forEach((v, which) => {
+          expect(v).toEqual(
+            Ds[which].map((row) => row.reduce((acc, c, j) => add(acc, mul(c, z[j])), 0n)),
+          );
+        });
+        const rx = Array.from({ length: d.rowVars }, rnd);
+        const ryLow = Array.from({ length: d.witnessVars }, rnd);
+        const phase2 = columnPhase2Mask(shape);
+        const parts = matrixParts(shape, k, rx, ryLow);
+        Ds.forEach((D, which) => {
+          expect(parts[which]).toEqual({
+            w1: denseMle(D, rx, ryLow, (j) => !phase2[j % d.m], false),
+            w2: denseMle(D, rx, ryLow, (j) => phase2[j % d.m], false),
+            io: denseMle(D, rx, ryLow, () => true, true),
+          });
+        });
+        const ry = [...ryLow, rnd()];
+        const ey = eqTable(ry);
+        const ex = eqTable(rx);
+        const full = Ds.map((D) =>
+          D.reduce(
+            (acc, row, i) =>
+              add(
+                acc,
+                mul(
+                  ex[i],
+                  row.reduce((a, c, j) => add(a, mul(c, ey[j])), 0n),
+                ),
+              ),
+            0n,
+          ),
+        );
+        expect(evaluateMatrices(shape, k, rx, ry)).toEqual(full);
+        const g = rnd();
+        const vec = combinedRowVector(shape, k, rx, [1n, g, mul(g, g)]);
+        expect(evaluateMLE(vec, ry)).toBe(
+          add(full[0], add(mul(g, full[1]), mul(mul(g, g), full[2]))),
+        );
+        // The two parts of a witness are disjoint and sum to it.
+        const W1 = witnessPart(shape, W, 1);
+        const W2 = witnessPart(shape, W, 2);
+        W.forEach((v, i) => {
+          expect(add(W1[i], W2[i])).toBe(v);
+          expect(phase2[i % d.m] ? W1[i] : W2[i]).toBe(0n);
+        });
+      }
+    });
+
+    it('builder: phases, challenge slots, and the rules on public inputs', () => {
+      const b = new UniformBuilder();
+      const a = b.witness();
+      const z = b.witness({ phase: 2 });
+      const x0 = b.publicInput();
+      const g = b.challenge();
+      const out = b.publicInput({ phase: 2 });
+      // A challenge may be used at every step; an ordinary public input may not.
+      b.constrain(
+        [[w(z), 1]],
+        [
+          [g, 1],
+          [wNext(a), -1],
+        ],
+        [[wNext(z), 1]],
+      );
+      expect(() => b.constrain([[pub(x0), 1]], [], [])).toThrow(/boundary/);
+      expect(() => b.constrain([[pub(out), 1]], [], [])).toThrow(/boundary/);
+      b.constrainAt('first', [[w(a), 1]], [[ONE, 1]], [[pub(x0), 1]]);
+      b.constrainAt('last', [[w(z), 1]], [[ONE, 1]], [[pub(out), 1]]);
+      expect(() => b.witness({ phase: 3 as 1 })).toThrow(/phase/);
+      const shape = b.build();
+      expect(shape.phase2Columns).toEqual([z]);
+      expect(shape.challengeInputs).toEqual([(g as { index: number }).index]);
+      expect(shape.phase2Inputs).toEqual([out]);
+      expect(phase1InputSlots(shape)).toEqual([x0]);
+      expect(carriedInputSlots(shape)).toEqual([x0, out]);
+      expect(shape.B.pubEvery).toEqual([{ row: 0, col: 1, coeff: 1n }]);
+      // The phase marks are part of the circuit: the same constraints with z in
+      // phase 1 are another circuit.
+      const flat = { ...shape, phase2Columns: [] };
+      expect(Buffer.from(shapeDigest(flat))).not.toEqual(Buffer.from(shapeDigest(shape)));
+    });
+
+    it('a shape without phase 2 or challenges keeps its single-phase form', () => {
+      const { shape } = fibonacciCircuit();
+      expect(isTwoPhase(shape)).toBe(false);
+      expect('phase2Columns' in shape || 'pubEvery' in shape.A).toBe(false);
+    });
+
+    it('generateWitness over a base witness fills phase 2 and keeps phase 1', () => {
+      const b = new UniformBuilder();
+      const a = b.witness();
+      const z = b.witness({ phase: 2 });
+      b.constrain([[w(a), 1]], [[ONE, 1]], [[w(a), 1]]);
+      const shape = b.build();
+      const base = generateWitness(shape, 2, (s) => s.set(a, s.step + 1));
+      const full = generateWitness(shape, 2, (s) => s.set(z, s.get(a) * 10n), base);
+      expect(full.filter((_, i) => i % shape.m === a)).toEqual([1n, 2n, 3n, 4n]);
+      expect(full.filter((_, i) => i % shape.m === z)).toEqual([10n, 20n, 30n, 40n]);
+      expect(base.filter((_, i) => i % shape.m === z)).toEqual([0n, 0n, 0n, 0n]);
+      expect(() => generateWitness(shape, 3, () => undefined, base)).toThrow(/base witness/);
+    });
   });
 });
