@@ -43,7 +43,7 @@
  * the row proves; the witness generator writes canonical values there.
  */
 import { Fr } from '../field/fr';
-import { ONE, UniformBuilder, UniformShape, pub, w } from '../r1cs/uniform';
+import { BoundaryStep, UniformBuilder, UniformShape } from '../r1cs/uniform';
 import { CIRCUIT_INSTRUCTIONS, CircuitFormat } from './isa';
 import { Lin, LinLike } from './lin';
 
@@ -138,6 +138,8 @@ export interface CpuLayout {
   readonly place: number;
   readonly oldPart: number;
   readonly newPart: number;
+  /** The continuation-row flag, or −1 in a block without continuation rows. */
+  readonly cont: number;
 }
 
 /** An access of docs/vm-circuit.md §3 as linear combinations of the row's columns. */
@@ -175,33 +177,63 @@ interface Pending {
   label: string;
 }
 
-/** Allocation and constraints with labels, so a failing row can be named. */
-class Writer {
-  private n = 0;
-  private readonly kinds: ('bit' | 'byte' | 'word')[] = [];
-  readonly uniform: Pending[] = [];
+interface PendingBoundary extends Pending {
+  step: BoundaryStep;
+}
 
-  col(kind: 'bit' | 'byte' | 'word' = 'word'): number {
+export type ColumnKind = 'bit' | 'byte' | 'word' | 'field';
+
+/**
+ * Allocation and constraints with labels, so a failing row can be named. Shared by the blocks
+ * of this folder (the stage-1 CPU block, the stage-2 block of memory.ts): columns, public
+ * inputs and challenges are declared here in order and handed to the UniformBuilder at once.
+ */
+export class Writer {
+  private n = 0;
+  private readonly kinds: ColumnKind[] = [];
+  private readonly phases: (1 | 2)[] = [];
+  readonly uniform: Pending[] = [];
+  readonly boundary: PendingBoundary[] = [];
+  /** Public inputs in slot order; a challenge is a slot the verifier fills (phase 2 of the protocol). */
+  readonly publics: { name: string; phase: 1 | 2; challenge: boolean }[] = [];
+
+  col(kind: ColumnKind = 'word', phase: 1 | 2 = 1): number {
     this.kinds.push(kind);
+    this.phases.push(phase);
     return this.n++;
   }
 
-  cols(count: number, kind: 'bit' | 'byte' | 'word'): number[] {
-    return Array.from({ length: count }, () => this.col(kind));
+  cols(count: number, kind: ColumnKind, phase: 1 | 2 = 1): number[] {
+    return Array.from({ length: count }, () => this.col(kind, phase));
   }
 
   get count(): number {
     return this.n;
   }
 
-  kindCounts(): { bits: number; bytes: number; words: number } {
-    const c = { bits: 0, bytes: 0, words: 0 };
+  kindCounts(): { bits: number; bytes: number; words: number; field: number } {
+    const c = { bits: 0, bytes: 0, words: 0, field: 0 };
     for (const k of this.kinds) {
       if (k === 'bit') c.bits++;
       else if (k === 'byte') c.bytes++;
-      else c.words++;
+      else if (k === 'word') c.words++;
+      else c.field++;
     }
     return c;
+  }
+
+  phaseOf(col: number): 1 | 2 {
+    return this.phases[col];
+  }
+
+  publicInput(name: string, phase: 1 | 2 = 1): Lin {
+    this.publics.push({ name, phase, challenge: false });
+    return Lin.pub(this.publics.length - 1);
+  }
+
+  challenge(name: string): Lin {
+    this.publics.push({ name, phase: 2, challenge: true });
+    return Lin.pub(this.publics.length - 1);
   }
 
   /** a·b = c */
@@ -219,14 +251,40 @@ class Writer {
     this.mul(a, 1, 0, label);
   }
 
+  /** a = b at the first or last step of a segment (public inputs allowed, no next step). */
+  at(step: BoundaryStep, a: LinLike, b: LinLike, label: string): void {
+    this.boundary.push({ step, a: Lin.of(a).minus(b), b: Lin.of(1), c: Lin.of(0), label });
+  }
+
   bool(x: number, label: string): void {
     this.mul(Lin.col(x), Lin.col(x).not(), 0, label);
   }
 
   /** value = Σ 2^i bits_i with boolean bits: the range check of a word. */
-  decompose(value: number, bits: readonly number[], label: string): void {
+  decompose(value: number | Lin, bits: readonly number[], label: string): void {
     bits.forEach((b, i) => this.bool(b, `${label} bit ${i}`));
-    this.lin(Lin.col(value).minus(Lin.bits(bits)), `${label} = Σ 2^i bits`);
+    const v = typeof value === 'number' ? Lin.col(value) : value;
+    this.lin(v.minus(Lin.bits(bits)), `${label} = Σ 2^i bits`);
+  }
+
+  /** The uniform shape: columns and inputs in declaration order, uniform rows before boundary rows. */
+  build(): { shape: UniformShape; labels: string[] } {
+    const builder = new UniformBuilder();
+    for (let i = 0; i < this.n; i++) {
+      if (this.phases[i] === 2) builder.witness({ phase: 2 });
+      else builder.witness();
+    }
+    for (const p of this.publics) {
+      if (p.challenge) builder.challenge();
+      else if (p.phase === 2) builder.publicInput({ phase: 2 });
+      else builder.publicInput();
+    }
+    for (const c of this.uniform) builder.constrain(c.a.toLC(), c.b.toLC(), c.c.toLC());
+    for (const c of this.boundary) builder.constrainAt(c.step, c.a.toLC(), c.b.toLC(), c.c.toLC());
+    return {
+      shape: builder.build(),
+      labels: [...this.uniform.map((c) => c.label), ...this.boundary.map((c) => c.label)],
+    };
   }
 }
 
@@ -240,6 +298,34 @@ export function cpuBlock(): CpuBlock {
 
 function buildCpuBlock(): CpuBlock {
   const W = new Writer();
+  const { layout, slots } = writeCpu(W, { continuation: false });
+  const { shape, labels } = W.build();
+  const kinds = W.kindCounts();
+  return {
+    shape,
+    layout,
+    labels,
+    uniformConstraints: W.uniform.length,
+    boundaryConstraints: W.boundary.length,
+    smallColumns: { bits: kinds.bits, bytes: kinds.bytes, words: kinds.words },
+    slots,
+    witnessBits: 33,
+  };
+}
+
+export interface CpuOptions {
+  /**
+   * Allow I/O continuation rows (docs/vm-circuit.md §1, §4): a `cont` row follows an I/O ecall
+   * or another continuation row and performs only the memory slots 3/4 on one guest word.
+   */
+  readonly continuation: boolean;
+}
+
+/**
+ * Allocates the CPU columns and writes the per-row constraints, the pc/halted transitions and
+ * the four boundary rows into W (public inputs pcIn, pcOut, haltedIn, haltedOut, in that order).
+ */
+export function writeCpu(W: Writer, opts: CpuOptions): { layout: CpuLayout; slots: AccessSlot[] } {
   const col = (j: number): Lin => Lin.col(j);
 
   // ---- columns -------------------------------------------------------------------------
@@ -310,6 +396,9 @@ function buildCpuBlock(): CpuBlock {
   const place = W.col();
   const oldPart = W.col();
   const newPart = W.col();
+  // Stage 1 alone has no continuation rows: `cont` is then the constant 0 and adds no column.
+  const contCol = opts.continuation ? W.col('bit') : -1;
+  const cont = opts.continuation ? col(contCol) : Lin.ZERO;
 
   const flag: Record<string, number> = {};
   CIRCUIT_INSTRUCTIONS.forEach((s, i) => (flag[s.name] = flags[i]));
@@ -388,7 +477,7 @@ function buildCpuBlock(): CpuBlock {
   W.decompose(instr, ib, 'instr');
   flags.forEach((f, i) => W.bool(f, `flag ${CIRCUIT_INSTRUCTIONS[i].name} boolean`));
   W.bool(pad, 'pad boolean');
-  W.lin(Lin.sum(flags.map(col)).plus(col(pad)).minus(1), 'exactly one flag');
+  W.lin(Lin.sum(flags.map(col)).plus(col(pad)).plus(cont).minus(1), 'exactly one flag');
   CIRCUIT_INSTRUCTIONS.forEach((s, i) => {
     let mismatches = Lin.ZERO;
     for (let bit = 0; bit < 32; bit++) {
@@ -398,7 +487,7 @@ function buildCpuBlock(): CpuBlock {
     }
     W.zero(col(flags[i]), mismatches, `decode ${s.name}`);
   });
-  W.zero(col(pad), col(instr), 'pad row has no instruction');
+  W.zero(col(pad).plus(cont), col(instr), 'pad row has no instruction');
 
   // ---- immediates and operands -----------------------------------------------------------
   W.zero(F(...I_ALU, ...LOADS, 'jalr'), col(imm).minus(immI), 'imm (I format)');
@@ -494,7 +583,11 @@ function buildCpuBlock(): CpuBlock {
     'nextPc = pc + imm (JAL, taken branch)',
   );
   W.zero(f('jalr'), col(nextPc).minus(S).plus(s0), 'JALR nextPc = (rs1 + imm) & ~1');
-  W.zero(col(pad).plus(col(ecExit)), col(nextPc).minus(col(pc)), 'exit/pad: nextPc = pc');
+  W.zero(
+    col(pad).plus(col(ecExit)).plus(cont),
+    col(nextPc).minus(col(pc)),
+    'exit/pad: nextPc = pc',
+  );
   W.zero(f('jal'), col(ib[21]), 'JAL target aligned');
   W.zero(col(taken), col(ib[8]), 'branch target aligned');
   W.zero(f('jalr'), s1, 'JALR target aligned');
@@ -576,9 +669,10 @@ function buildCpuBlock(): CpuBlock {
   // ---- memory: address, alignment, bytes --------------------------------------------------
   W.zero(F('lw', 'sw'), s0.plus(s1), 'word access aligned');
   W.zero(F('lh', 'lhu', 'sh'), s0, 'half access aligned');
-  W.mul(isMem, S.minus(s0).minus(s1.times(2)), col(memWord), 'memory word address');
-  W.zero(isMem.not(), col(memOld), 'no access: memOld = 0');
-  W.zero(isMem.not(), col(memNew), 'no access: memNew = 0');
+  const accessesMem = isMem.plus(cont);
+  W.mul(accessesMem, S.minus(s0).minus(s1.times(2)), col(memWord), 'memory word address');
+  W.zero(accessesMem.not(), col(memOld), 'no access: memOld = 0');
+  W.zero(accessesMem.not(), col(memNew), 'no access: memNew = 0');
   const moByte = (k: number): Lin => Lin.bits(moBits.slice(8 * k, 8 * k + 8));
   const lo16 = Lin.bits(moBits.slice(0, 16));
   const hi16 = Lin.bits(moBits.slice(16, 32));
@@ -626,34 +720,34 @@ function buildCpuBlock(): CpuBlock {
   W.zero(col(ecWrite), A.minus(64), 'write: a7 = 64');
   W.mul(col(ecExit), A.minus(93), col(ecGroup), 'exit: a7 = 93 + exit_group');
 
+  // ---- I/O continuation rows (docs/vm-circuit.md §1) ------------------------------------------
+  if (opts.continuation) {
+    W.bool(contCol, 'cont boolean');
+    // The word a continuation row touches is aligned and its new value a word (res carries the
+    // range check: no rule of a cont row reads res otherwise, and rdVal stays 0).
+    W.zero(cont, s0.plus(s1), 'continuation word aligned');
+    W.zero(cont, Rv.minus(col(memNew)), 'continuation: memNew is a word');
+    W.mul(
+      Lin.next(contCol),
+      col(ecRead).plus(col(ecWrite)).plus(cont).not(),
+      0,
+      'continuation rows follow an I/O ecall',
+    );
+  }
+
   // ---- rows after rows ----------------------------------------------------------------------
   W.lin(Lin.next(pc).minus(col(nextPc)), 'pc[t+1] = nextPc[t]');
   W.lin(Lin.next(pad).minus(col(pad)).minus(col(ecExit)), 'pad[t+1] = pad[t] + exit[t]');
 
-  // ---- build --------------------------------------------------------------------------------
-  const builder = new UniformBuilder();
-  for (let i = 0; i < W.count; i++) builder.witness();
-  const pubIdx = PUBLIC_INPUTS.map(() => builder.publicInput());
-  for (const c of W.uniform) builder.constrain(c.a.toLC(), c.b.toLC(), c.c.toLC());
-  const boundaryLabels = [
-    'pc[0] = pcIn',
-    'pad[0] = haltedIn',
-    'nextPc[T−1] = pcOut',
-    'pad[T−1] + exit[T−1] = haltedOut',
-  ];
-  builder.constrainAt('first', [[w(pc), 1]], [[ONE, 1]], [[pub(pubIdx[0]), 1]]);
-  builder.constrainAt('first', [[w(pad), 1]], [[ONE, 1]], [[pub(pubIdx[2]), 1]]);
-  builder.constrainAt('last', [[w(nextPc), 1]], [[ONE, 1]], [[pub(pubIdx[1]), 1]]);
-  builder.constrainAt(
-    'last',
-    [
-      [w(pad), 1],
-      [w(ecExit), 1],
-    ],
-    [[ONE, 1]],
-    [[pub(pubIdx[3]), 1]],
-  );
-  const shape = builder.build();
+  // ---- boundary ---------------------------------------------------------------------------
+  const pcIn = W.publicInput('pcIn');
+  const pcOut = W.publicInput('pcOut');
+  const haltedIn = W.publicInput('haltedIn');
+  const haltedOut = W.publicInput('haltedOut');
+  W.at('first', col(pc), pcIn, 'pc[0] = pcIn');
+  W.at('first', col(pad), haltedIn, 'pad[0] = haltedIn');
+  W.at('last', col(nextPc), pcOut, 'nextPc[T−1] = pcOut');
+  W.at('last', col(pad).plus(col(ecExit)), haltedOut, 'pad[T−1] + exit[T−1] = haltedOut');
 
   const layout: CpuLayout = {
     columns: W.count,
@@ -731,6 +825,7 @@ function buildCpuBlock(): CpuBlock {
     place,
     oldPart,
     newPart,
+    cont: contCol,
   };
 
   const notPad = col(pad).not();
@@ -739,7 +834,7 @@ function buildCpuBlock(): CpuBlock {
       name: 'fetch',
       space: 'code',
       isWrite: false,
-      active: notPad,
+      active: notPad.minus(cont),
       addr: col(pc),
       value: col(instr),
     },
@@ -763,7 +858,7 @@ function buildCpuBlock(): CpuBlock {
       name: 'memRead',
       space: 'ram',
       isWrite: false,
-      active: isMem,
+      active: accessesMem,
       addr: col(memWord),
       value: col(memOld),
     },
@@ -771,7 +866,7 @@ function buildCpuBlock(): CpuBlock {
       name: 'memWrite',
       space: 'ram',
       isWrite: true,
-      active: isMem,
+      active: accessesMem,
       addr: col(memWord),
       value: col(memNew),
     },
@@ -785,16 +880,7 @@ function buildCpuBlock(): CpuBlock {
     },
   ];
 
-  return {
-    shape,
-    layout,
-    labels: [...W.uniform.map((c) => c.label), ...boundaryLabels],
-    uniformConstraints: W.uniform.length,
-    boundaryConstraints: boundaryLabels.length,
-    smallColumns: W.kindCounts(),
-    slots,
-    witnessBits: 33,
-  };
+  return { layout, slots };
 }
 
 /** Public inputs as field elements, in PUBLIC_INPUTS order. */

@@ -3,9 +3,11 @@
  * are added, turned into the builder's LinearCombination (src/zk/r1cs/uniform.ts) at the end.
  * Coefficients are integers (bigint), reduced into Fr by the builder.
  */
-import { LinearCombination, ONE, Var, w, wNext } from '../r1cs/uniform';
+import { LinearCombination, ONE, Var, pub, w, wNext } from '../r1cs/uniform';
 
 const ONE_KEY = -1;
+/** Public input p has key PUB_KEY − p (below every column and ONE). */
+const PUB_KEY = -2;
 /** Keys at and above this are columns of the next step. */
 const NEXT_BASE = 1 << 24;
 
@@ -24,6 +26,14 @@ export class Lin {
   /** Column j of the next step. */
   static next(j: number): Lin {
     return new Lin(new Map([[NEXT_BASE + j, 1n]]));
+  }
+
+  /**
+   * Public input p: allowed in boundary constraints, and in every constraint when p is a
+   * challenge slot (src/zk/r1cs/uniform.ts).
+   */
+  static pub(p: number): Lin {
+    return new Lin(new Map([[PUB_KEY - p, 1n]]));
   }
 
   static of(x: LinLike): Lin {
@@ -74,7 +84,14 @@ export class Lin {
   toLC(): LinearCombination {
     const out: [Var, bigint][] = [];
     for (const [key, c] of this.terms) {
-      const v = key === ONE_KEY ? ONE : key >= NEXT_BASE ? wNext(key - NEXT_BASE) : w(key);
+      const v =
+        key === ONE_KEY
+          ? ONE
+          : key <= PUB_KEY
+            ? pub(PUB_KEY - key)
+            : key >= NEXT_BASE
+              ? wNext(key - NEXT_BASE)
+              : w(key);
       out.push([v, c]);
     }
     return out;
