@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping: finishing or handing back running jobs');
     runner
-      .stop(10_000)
+      .stop(config.shutdownGraceMs)
       .then(() => db.close())
       .then(
         () => process.exit(0),

@@ -64,8 +64,10 @@ export class AuthGuard implements CanActivate {
       );
     }
     const key = await findActiveKey(this.db.prisma, token);
-    if (!key)
+    if (!key) {
       throw new ProblemException(401, 'unauthorized', 'Unauthorized', 'The API key is not valid.');
+    }
+    this.touch(key.id);
     req.principal = {
       ownerId: key.id,
       keyPrefix: key.prefix,

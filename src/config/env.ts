@@ -37,6 +37,8 @@ export interface AppConfig {
   jobLeaseMs: number;
   /** Attempts (lease expiries included) before a job fails for good. */
   jobMaxAttempts: number;
+  /** On SIGTERM, how long running jobs may take to finish before they are handed back to the queue. */
+  shutdownGraceMs: number;
   /** "apikey": every request but /health, /ready, /verify and /docs needs a key. "none": local use only. */
   authMode: 'apikey' | 'none';
   /** Server-wide defaults of the per-key quotas (a key may carry its own). */
@@ -125,6 +127,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const workerConcurrency = intVar(env, 'WORKER_CONCURRENCY', 1, 0, 64, problems);
   const jobLeaseMs = intVar(env, 'JOB_LEASE_SECONDS', 30, 2, 3600, problems) * 1000;
   const jobMaxAttempts = intVar(env, 'JOB_MAX_ATTEMPTS', 3, 1, 100, problems);
+  const shutdownGraceMs = intVar(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 3600, problems) * 1000;
 
   const rawAuth = (env.AUTH_MODE ?? 'apikey').trim();
   if (rawAuth !== 'apikey' && rawAuth !== 'none') {
@@ -149,6 +152,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerConcurrency,
     jobLeaseMs,
     jobMaxAttempts,
+    shutdownGraceMs,
     authMode,
     quotas,
   };

@@ -46,6 +46,6 @@ export class JobWorkerService implements OnApplicationBootstrap, BeforeApplicati
     const r = this.runner;
     this.runner = null;
     // Jobs still running are handed back to the queue rather than lost.
-    if (r) await r.stop(5000);
+    if (r) await r.stop(this.config.shutdownGraceMs);
   }
 }

@@ -40,6 +40,19 @@ describe('API keys, ownership and quotas (e2e)', () => {
     expect(await t.app.get(DatabaseService).prisma.program.count()).toBe(0);
   });
 
+  it('records when a key was last used', async () => {
+    const key = await t.newKey('used');
+    const prisma = t.app.get(DatabaseService).prisma;
+    const before = await prisma.apiKey.findFirstOrThrow({ where: { name: 'used' } });
+    expect(before.lastUsedAt).toBeNull();
+    await t.agent(key).get('/programs').expect(200);
+    const after = await pollUntil(
+      () => prisma.apiKey.findFirstOrThrow({ where: { name: 'used' } }),
+      (k) => k.lastUsedAt !== null,
+    );
+    expect(after.lastUsedAt!.getTime()).toBeGreaterThan(before.createdAt.getTime() - 1000);
+  });
+
   it('stops accepting a key once it is revoked', async () => {
     const key = await t.newKey('short-lived');
     await t.agent(key).get('/programs').expect(200);

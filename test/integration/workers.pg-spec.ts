@@ -16,7 +16,11 @@ const ROOT = join(__dirname, '..', '..');
 const SPIN = (iterations: number) =>
   `.text\n.globl _start\n_start:\n  li t0, ${iterations}\nloop:\n  addi t0, t0, -1\n  bnez t0, loop\n  li a0, 0\n  li a7, 93\n  ecall\n`;
 
-function startWorker(databaseUrl: string, name: string): ChildProcess {
+function startWorker(
+  databaseUrl: string,
+  name: string,
+  extraEnv: Record<string, string> = {},
+): ChildProcess {
   const child = spawn(
     process.execPath,
     ['-r', '@swc-node/register', join(ROOT, 'src', 'worker.ts')],
@@ -29,6 +33,7 @@ function startWorker(databaseUrl: string, name: string): ChildProcess {
         WORKER_CONCURRENCY: '1',
         JOB_LEASE_SECONDS: '2',
         LOG_LEVEL: 'warn',
+        ...extraEnv,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
@@ -99,5 +104,63 @@ describe('worker processes sharing the PostgreSQL queue', () => {
     const rescued = done.find((r) => r.id === jobs[0])!;
     expect(rescued.attempts).toBe(2);
     expect(rescued.workerId).not.toBe(victimId);
+  });
+});
+
+describe('graceful shutdown of a worker process', () => {
+  let t: TestApp;
+  let http: ReturnType<TestApp['agent']>;
+  const workers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    if (!process.env.DATABASE_URL)
+      throw new Error('this suite needs DATABASE_URL (a PostgreSQL server)');
+    t = await startTestApp({ WORKER_CONCURRENCY: '0', MAX_CYCLE_LIMIT: '4000000000' });
+    http = t.agent();
+  });
+  afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    await t?.close();
+  });
+
+  it('on SIGTERM hands a running job back to the queue, exits 0, and another worker finishes it', async () => {
+    const url = t.config.database.kind === 'postgres' ? t.config.database.url : '';
+    const prisma = t.app.get(DatabaseService).prisma;
+    const program = (
+      await http
+        .post('/programs')
+        .send({ assembly: SPIN(500_000_000) })
+        .expect(201)
+    ).body.id;
+    const job = (
+      await http
+        .post('/proofs')
+        .send({ programId: program, options: { mode: 'execute', cycleLimit: 4_000_000_000 } })
+        .expect(202)
+    ).body.id as string;
+    const first = startWorker(url, 'first', { SHUTDOWN_GRACE_SECONDS: '0' });
+    workers.push(first);
+    await pollUntil(
+      () => prisma.proofJob.findUniqueOrThrow({ where: { id: job } }),
+      (r) => r.status === 'executing',
+      { timeoutMs: 60_000 },
+    );
+    const exited = new Promise<number | null>((resolve) =>
+      first.on('exit', (code) => resolve(code)),
+    );
+    first.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const released = await prisma.proofJob.findUniqueOrThrow({ where: { id: job } });
+    expect(released.status).toBe('queued');
+    expect(released.attempts).toBe(0);
+
+    workers.push(startWorker(url, 'second'));
+    const done = await pollUntil(
+      () => prisma.proofJob.findUniqueOrThrow({ where: { id: job } }),
+      (r) => ['succeeded', 'failed', 'cancelled'].includes(r.status),
+      { timeoutMs: 120_000, intervalMs: 250 },
+    );
+    expect(done.status).toBe('succeeded');
+    expect(done.attempts).toBe(1);
   });
 });
