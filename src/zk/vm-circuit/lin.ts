@@ -81,6 +81,25 @@ export class Lin {
     return Lin.of(1).minus(this);
   }
 
+  /**
+   * The terms over current-step columns and the constant, for evaluating the combination on a
+   * row of numbers (witness generation). Throws if it mentions the next step or a public input.
+   */
+  rowTerms(): { cols: number[]; coeffs: number[]; constant: number } {
+    const cols: number[] = [];
+    const coeffs: number[] = [];
+    let constant = 0;
+    for (const [key, c] of this.terms) {
+      if (key === ONE_KEY) constant = Number(c);
+      else if (key <= PUB_KEY || key >= NEXT_BASE) throw new Error('not a same-row combination');
+      else {
+        cols.push(key);
+        coeffs.push(Number(c));
+      }
+    }
+    return { cols, coeffs, constant };
+  }
+
   toLC(): LinearCombination {
     const out: [Var, bigint][] = [];
     for (const [key, c] of this.terms) {

@@ -1,0 +1,354 @@
+/**
+ * Stage 2 of the zkVM circuit (docs/vm-circuit.md §4): offline memory checking by a
+ * permutation to address order, appended to the CPU block of stage 1 (cpu-block.ts).
+ *
+ * Offline memory checking goes back to Blum, Evans, Gemmell, Kannan, Naor, "Checking the
+ * correctness of memories" (FOCS 1991 / Algorithmica 1994). We use its sorted-permutation form,
+ * as in Cairo's memory (Goldberg, Papini, Riabzev, "Cairo – a Turing-complete STARK-friendly CPU
+ * architecture", ePrint 2021/1063, §9.7) and RISC Zero's RAM argument: the execution's
+ * accesses are shown to be a permutation of a second list, the sorted lane, whose neighbours
+ * are checked locally. Where ours differs from Cairo: accesses carry timestamps and a write
+ * flag (read/write memory, not write-once), the permutation is the grand product
+ * Π (γ − φ(e)) with φ a random linear combination in α of the tuple's parts, both products are
+ * phase-2 columns of the two-phase protocol (docs/protocol.md, two-phase witnesses), and the
+ * verifier multiplies in the factors of a prologue (the initial image and registers) and an
+ * epilogue (the exit code) it computes itself.
+ *
+ * Per row (uniform block, T rows per segment):
+ *  - exec side: the six access slots of the CPU block (cpuBlock().slots) as tuples
+ *    (key, value, ts, isWrite) with key = KEY_BASE[space] + addr and ts = 8·g + slot, where the
+ *    global row g is a column with g[t+1] = g[t] + 1 and g[0] = rowIn (public);
+ *  - sorted lane: six slots of columns (key, value, ts, isWrite, active, same, s·prevValue,
+ *    34 range bits) in (key, ts) order, each checked against its predecessor (the previous
+ *    slot, or the prev* columns carried from the last slot of the previous row; at row 0 of a
+ *    segment they are the public boundary values sortedIn*, which the verifier chains);
+ *  - phase 2: α·g, and for each exec slot c = α·(value + α·ts), f = 1 + active·(γ − φ − 1) and
+ *    the running product; for each sorted slot α·ts, c, f and the running product. The
+ *    products of a segment are the phase-2 public inputs execProd and sortedProd.
+ *
+ * φ(e) = key + 2^34·isWrite + α·value + α²·ts. Key and isWrite are packed into one term with a
+ * constant weight because every key in a satisfying witness is an integer below 2^34 (the
+ * argument is in docs/vm-circuit.md §4), so the packing is injective and saves a product per
+ * slot; ts and value keep their own powers of α because neither side range-checks them.
+ */
+import { Fr, FR_MODULUS } from '../field/fr';
+import { UniformShape } from '../r1cs/uniform';
+import { AccessSlot, CpuLayout, Writer, writeCpu } from './cpu-block';
+import { Lin } from './lin';
+
+/** Bits of the sorted lane's range check: keys, timestamps and their gaps are below 2^34. */
+export const KEY_BITS = 34;
+/** Weight of isWrite in φ: above every key. */
+export const WRITE_TAG = 2 ** KEY_BITS;
+/** Accesses per row, and the timestamp stride of a row (ts = 8·g + slot). */
+export const SLOTS = 6;
+export const TS_STRIDE = 8;
+
+/**
+ * Address spaces as disjoint ranges of one key, each below 2^34 (docs/vm-circuit.md §4). Code
+ * is at 0 so that a pc that left the code range (a field element near the modulus, or past the
+ * last code word) has no key any entry can carry. The tapes are reserved for continuation rows.
+ */
+export const KEY_BASE = {
+  code: 0,
+  ram: 2 ** 32,
+  reg: 2 ** 33,
+  pubin: 2 ** 33 + 2 ** 30,
+  pubout: 2 ** 33 + 2 ** 31,
+} as const;
+export type Space = keyof typeof KEY_BASE;
+
+/** Public inputs of a segment of the stage-2 block, in slot order. */
+export const VM_PUBLIC_INPUTS = [
+  'pcIn',
+  'pcOut',
+  'haltedIn',
+  'haltedOut',
+  'rowIn',
+  'sortedKeyIn',
+  'sortedValueIn',
+  'sortedTsIn',
+  'sortedKeyOut',
+  'sortedValueOut',
+  'sortedTsOut',
+  'alpha',
+  'gamma',
+  'execProd',
+  'sortedProd',
+] as const;
+export type VmPublicName = (typeof VM_PUBLIC_INPUTS)[number];
+
+export interface ExecSlotLayout {
+  readonly slot: AccessSlot;
+  readonly isWrite: 0 | 1;
+  /** key = KEY_BASE[space] + addr, as a combination of the row's columns. */
+  readonly key: Lin;
+  /** Phase 2: α·(value + α·ts), the fingerprint factor f and the running product after it. */
+  readonly c: number;
+  readonly f: number;
+  readonly prod: number;
+}
+
+export interface SortedSlotLayout {
+  readonly key: number;
+  readonly value: number;
+  readonly ts: number;
+  readonly isWrite: number;
+  readonly active: number;
+  /** Same key as the predecessor. */
+  readonly same: number;
+  /** same · predecessor's value. */
+  readonly sameValue: number;
+  readonly gapBits: readonly number[];
+  /** Phase 2: α·ts, α·(value + α·ts), f, running product. */
+  readonly alphaTs: number;
+  readonly c: number;
+  readonly f: number;
+  readonly prod: number;
+}
+
+export interface MemoryLayout {
+  readonly g: number;
+  readonly exec: readonly ExecSlotLayout[];
+  readonly sorted: readonly SortedSlotLayout[];
+  /** The last sorted slot of the previous row (boundary values at row 0). */
+  readonly prevKey: number;
+  readonly prevValue: number;
+  readonly prevTs: number;
+  /** Phase 2: α·g, and the running products carried from the previous row (1 at row 0). */
+  readonly alphaG: number;
+  readonly prevExecProd: number;
+  readonly prevSortedProd: number;
+}
+
+export interface VmBlock {
+  readonly shape: UniformShape;
+  readonly cpu: CpuLayout;
+  readonly mem: MemoryLayout;
+  readonly labels: readonly string[];
+  readonly uniformConstraints: number;
+  readonly boundaryConstraints: number;
+  /** Allocated columns (before padding to m) and how many are of each kind. */
+  readonly columns: number;
+  readonly kinds: { bits: number; bytes: number; words: number; field: number };
+  /** Witness columns committed after the challenges. */
+  readonly phase2Columns: number;
+  /** Index of each public input in the instance's x vector. */
+  readonly publicIndex: Readonly<Record<VmPublicName, number>>;
+  /** Largest bit width of an honest phase-1 value (keys, timestamps: below 2^34). */
+  readonly witnessBits: number;
+}
+
+let cached: VmBlock | null = null;
+
+/** The stage-2 block: CPU rows with continuation rows, plus the memory argument. */
+export function vmBlock(): VmBlock {
+  if (!cached) cached = buildVmBlock();
+  return cached;
+}
+
+function buildVmBlock(): VmBlock {
+  const W = new Writer();
+  const { layout: cpu, slots } = writeCpu(W, { continuation: true });
+  const col = (j: number): Lin => Lin.col(j);
+
+  // ---- phase-1 columns ----------------------------------------------------------------------
+  const g = W.col();
+  const sorted1 = Array.from({ length: SLOTS }, () => ({
+    key: W.col(),
+    value: W.col(),
+    ts: W.col(),
+    isWrite: W.col('bit'),
+    active: W.col('bit'),
+    same: W.col('bit'),
+    sameValue: W.col(),
+    gapBits: W.cols(KEY_BITS, 'bit'),
+  }));
+  const prevKey = W.col();
+  const prevValue = W.col();
+  const prevTs = W.col();
+
+  // ---- public inputs (the CPU's four come first) ---------------------------------------------
+  const rowIn = W.publicInput('rowIn');
+  const keyIn = W.publicInput('sortedKeyIn');
+  const valueIn = W.publicInput('sortedValueIn');
+  const tsIn = W.publicInput('sortedTsIn');
+  const keyOut = W.publicInput('sortedKeyOut');
+  const valueOut = W.publicInput('sortedValueOut');
+  const tsOut = W.publicInput('sortedTsOut');
+  const alpha = W.challenge('alpha');
+  const gamma = W.challenge('gamma');
+  const execProdOut = W.publicInput('execProd', 2);
+  const sortedProdOut = W.publicInput('sortedProd', 2);
+
+  // ---- phase-2 columns -----------------------------------------------------------------------
+  const alphaG = W.col('field', 2);
+  const prevExecProd = W.col('field', 2);
+  const exec: ExecSlotLayout[] = slots.map((slot) => ({
+    slot,
+    isWrite: slot.isWrite ? 1 : 0,
+    key: slot.addr.plus(KEY_BASE[slot.space]),
+    c: W.col('field', 2),
+    f: W.col('field', 2),
+    prod: W.col('field', 2),
+  }));
+  const prevSortedProd = W.col('field', 2);
+  const sorted: SortedSlotLayout[] = sorted1.map((s) => ({
+    ...s,
+    alphaTs: W.col('field', 2),
+    c: W.col('field', 2),
+    f: W.col('field', 2),
+    prod: W.col('field', 2),
+  }));
+
+  // ---- the global row and the exec side --------------------------------------------------------
+  W.lin(Lin.next(g).minus(col(g)).minus(1), 'g[t+1] = g[t] + 1');
+  W.at('first', col(g), rowIn, 'g[0] = rowIn');
+  W.mul(alpha, col(g), col(alphaG), 'α·g');
+  exec.forEach((e, s) => {
+    // α·(value + α·ts) with α·ts = 8·(α·g) + s·α: one product per slot.
+    W.mul(
+      alpha,
+      e.slot.value.plus(col(alphaG), TS_STRIDE).plus(alpha, s),
+      col(e.c),
+      `exec ${e.slot.name}: α·(value + α·ts)`,
+    );
+    const phi = e.key.plus(e.isWrite * WRITE_TAG).plus(col(e.c));
+    W.mul(
+      e.slot.active,
+      gamma.minus(phi).minus(1),
+      col(e.f).minus(1),
+      `exec ${e.slot.name}: factor`,
+    );
+    const before = s === 0 ? col(prevExecProd) : col(exec[s - 1].prod);
+    W.mul(before, col(e.f), col(e.prod), `exec ${e.slot.name}: running product`);
+  });
+  const lastExec = exec[SLOTS - 1].prod;
+  W.lin(Lin.next(prevExecProd).minus(col(lastExec)), 'exec product carried');
+  W.at('first', col(prevExecProd), 1, 'exec product starts at 1');
+  W.at('last', col(lastExec), execProdOut, 'execProd = exec running product');
+
+  // ---- the sorted lane --------------------------------------------------------------------------
+  sorted.forEach((e, j) => {
+    const P =
+      j === 0
+        ? { key: col(prevKey), value: col(prevValue), ts: col(prevTs) }
+        : {
+            key: col(sorted[j - 1].key),
+            value: col(sorted[j - 1].value),
+            ts: col(sorted[j - 1].ts),
+          };
+    const key = col(e.key);
+    const ts = col(e.ts);
+    const same = col(e.same);
+    const active = col(e.active);
+    const n = `sorted ${j}`;
+    W.bool(e.isWrite, `${n}: isWrite boolean`);
+    W.bool(e.active, `${n}: active boolean`);
+    W.bool(e.same, `${n}: same boolean`);
+    e.gapBits.forEach((b, i) => W.bool(b, `${n}: gap bit ${i}`));
+    W.zero(same, key.minus(P.key), `${n}: same ⇒ key = previous key`);
+    // The one range check: ts − ts' − 1 for the same key, key − key' − 1 for a new key.
+    W.mul(
+      same,
+      ts.minus(P.ts).minus(key.minus(P.key)),
+      Lin.bits(e.gapBits).minus(key.minus(P.key).minus(1)),
+      `${n}: (key, ts) strictly increasing`,
+    );
+    W.mul(same, P.value, col(e.sameValue), `${n}: same · previous value`);
+    W.zero(
+      col(e.isWrite).not(),
+      col(e.value).minus(col(e.sameValue)),
+      `${n}: a read returns the previous value, or 0 first`,
+    );
+    W.zero(active.not(), ts.minus(P.ts).minus(1), `${n}: inactive ⇒ ts = previous + 1`);
+    W.zero(active.not(), same.not(), `${n}: inactive ⇒ same key`);
+    W.zero(active.not(), col(e.isWrite), `${n}: inactive ⇒ read`);
+    // Phase 2: φ = key + 2^34·isWrite + α·(value + α·ts).
+    W.mul(alpha, ts, col(e.alphaTs), `${n}: α·ts`);
+    W.mul(alpha, col(e.value).plus(col(e.alphaTs)), col(e.c), `${n}: α·(value + α·ts)`);
+    const phi = key.plus(col(e.isWrite), WRITE_TAG).plus(col(e.c));
+    W.mul(active, gamma.minus(phi).minus(1), col(e.f).minus(1), `${n}: factor`);
+    const before = j === 0 ? col(prevSortedProd) : col(sorted[j - 1].prod);
+    W.mul(before, col(e.f), col(e.prod), `${n}: running product`);
+  });
+  const last = sorted[SLOTS - 1];
+  W.lin(Lin.next(prevKey).minus(col(last.key)), 'previous key carried');
+  W.lin(Lin.next(prevValue).minus(col(last.value)), 'previous value carried');
+  W.lin(Lin.next(prevTs).minus(col(last.ts)), 'previous ts carried');
+  W.lin(Lin.next(prevSortedProd).minus(col(last.prod)), 'sorted product carried');
+  W.at('first', col(prevKey), keyIn, 'prevKey[0] = sortedKeyIn');
+  W.at('first', col(prevValue), valueIn, 'prevValue[0] = sortedValueIn');
+  W.at('first', col(prevTs), tsIn, 'prevTs[0] = sortedTsIn');
+  W.at('last', col(last.key), keyOut, 'last key = sortedKeyOut');
+  W.at('last', col(last.value), valueOut, 'last value = sortedValueOut');
+  W.at('last', col(last.ts), tsOut, 'last ts = sortedTsOut');
+  W.at('first', col(prevSortedProd), 1, 'sorted product starts at 1');
+  W.at('last', col(last.prod), sortedProdOut, 'sortedProd = sorted running product');
+
+  const { shape, labels } = W.build();
+  const publicIndex = {} as Record<VmPublicName, number>;
+  W.publics.forEach((p, i) => {
+    if (!(VM_PUBLIC_INPUTS as readonly string[]).includes(p.name))
+      throw new Error(`unlisted public input ${p.name}`);
+    publicIndex[p.name as VmPublicName] = i;
+  });
+  VM_PUBLIC_INPUTS.forEach((name, i) => {
+    if (publicIndex[name] !== i) throw new Error(`public input ${name} out of order`);
+  });
+  let phase2Columns = 0;
+  for (let j = 0; j < W.count; j++) if (W.phaseOf(j) === 2) phase2Columns++;
+  return {
+    shape,
+    cpu,
+    mem: {
+      g,
+      exec,
+      sorted,
+      prevKey,
+      prevValue,
+      prevTs,
+      alphaG,
+      prevExecProd,
+      prevSortedProd,
+    },
+    labels,
+    uniformConstraints: W.uniform.length,
+    boundaryConstraints: W.boundary.length,
+    columns: W.count,
+    kinds: W.kindCounts(),
+    phase2Columns,
+    publicIndex,
+    witnessBits: KEY_BITS,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fingerprints (shared by the prover's phase 2 and the verifier's prologue/epilogue factor)
+// ---------------------------------------------------------------------------------------------
+
+const P = FR_MODULUS;
+
+/** φ(e) = key + 2^34·isWrite + α·value + α²·ts, in Fr. */
+export function fingerprint(
+  key: number,
+  value: number,
+  ts: number,
+  isWrite: number,
+  alpha: Fr,
+): Fr {
+  const inner = (BigInt(value) + ((alpha * BigInt(ts)) % P)) % P;
+  return (BigInt(key) + BigInt(isWrite) * BigInt(WRITE_TAG) + alpha * inner) % P;
+}
+
+/** γ − φ(e). */
+export function factor(
+  key: number,
+  value: number,
+  ts: number,
+  isWrite: number,
+  alpha: Fr,
+  gamma: Fr,
+): Fr {
+  return (gamma - fingerprint(key, value, ts, isWrite, alpha) + P) % P;
+}

@@ -1,0 +1,135 @@
+/**
+ * The verifier's side of the memory argument (docs/vm-circuit.md §4): the prologue and epilogue
+ * entries it computes from the statement, their factor Π (γ − φ(e)), and the checks that chain
+ * the segments' public boundary values. Offline memory checking after Blum et al. (1991) in the
+ * sorted-permutation form of Cairo (ePrint 2021/1063, §9.7); what is bound and why is argued in
+ * docs/vm-circuit.md §4.
+ */
+import { Fr, FR_MODULUS } from '../field/fr';
+import { ProgramImage } from '../../vm/program-image';
+import { KEY_BASE, SLOTS, TS_STRIDE, VmPublicName, factor } from './memory';
+
+/** One entry of the memory lists, as the verifier or the prover's sort sees it. */
+export interface MemoryEntry {
+  key: number;
+  value: number;
+  ts: number;
+  isWrite: 0 | 1;
+}
+
+/** What the memory argument binds: the parts of the public statement it reads. */
+export interface MemoryStatement {
+  image: ProgramImage;
+  /** Initial sp (docs/guest-abi.md: sp = memory top). */
+  memoryTop: number;
+  /** a0 of the exit call, as an unsigned 32-bit pattern. */
+  exitCode: number;
+  /** Segments and their size: N·2^k rows in all, so the epilogue's ts is 8·(1 + N·2^k). */
+  segments: number;
+  k: number;
+}
+
+/** The register file's key (x0..x31). */
+export const regKey = (r: number): number => KEY_BASE.reg + r;
+const A0 = 10;
+const SP = 2;
+
+/** Timestamp of the epilogue's reads: after every access of every row. */
+export function endTimestamp(segments: number, k: number): number {
+  return TS_STRIDE * (1 + segments * 2 ** k);
+}
+
+/**
+ * The prologue, all at ts = 0: every non-zero word of the image (the words of executable
+ * segments twice, in code space for fetches and in ram for loads of read-only data), and sp.
+ * Zero words and the other registers need no entry: a first read returns 0.
+ */
+export function prologueEntries(image: ProgramImage, memoryTop: number): MemoryEntry[] {
+  const out: MemoryEntry[] = [];
+  for (const seg of image.segments) {
+    if (seg.vaddr % 4 !== 0) throw new RangeError('image segments must be word-aligned');
+    for (let i = 0; i < seg.data.length; i += 4) {
+      let v = 0;
+      for (let b = 0; b < 4 && i + b < seg.data.length; b++) v |= seg.data[i + b] << (8 * b);
+      v >>>= 0;
+      if (v === 0) continue;
+      const addr = seg.vaddr + i;
+      if (seg.executable) out.push({ key: KEY_BASE.code + addr, value: v, ts: 0, isWrite: 1 });
+      out.push({ key: KEY_BASE.ram + addr, value: v, ts: 0, isWrite: 1 });
+    }
+  }
+  out.push({ key: regKey(SP), value: memoryTop >>> 0, ts: 0, isWrite: 1 });
+  return out;
+}
+
+/** The epilogue, at the end timestamp: a read of a0, which holds the exit code after exit. */
+export function epilogueEntries(exitCode: number, segments: number, k: number): MemoryEntry[] {
+  return [{ key: regKey(A0), value: exitCode >>> 0, ts: endTimestamp(segments, k), isWrite: 0 }];
+}
+
+/** Π (γ − φ(e)) over the prologue and the epilogue: the verifier's factor on the exec side. */
+export function boundaryFactor(stmt: MemoryStatement, alpha: Fr, gamma: Fr): Fr {
+  let acc = 1n;
+  const entries = [
+    ...prologueEntries(stmt.image, stmt.memoryTop),
+    ...epilogueEntries(stmt.exitCode, stmt.segments, stmt.k),
+  ];
+  for (const e of entries) {
+    acc = (acc * factor(e.key, e.value, e.ts, e.isWrite, alpha, gamma)) % FR_MODULUS;
+  }
+  return acc;
+}
+
+/** A segment's public inputs by name (field elements). */
+export type SegmentPublics = Readonly<Record<VmPublicName, Fr>>;
+
+/**
+ * The verifier's checks across segments (docs/vm-circuit.md §4, §5): the first segment starts
+ * at the entry, not halted, at global row 1 and after the sentinel (0, 0, 0); each segment
+ * continues the previous one (pc, halted flag, rows, last sorted entry); the last has halted;
+ * every segment used the same challenges; and Π exec · prologue·epilogue = Π sorted.
+ * Returns null, or the first failed check.
+ */
+export function checkSegments(
+  stmt: MemoryStatement,
+  publics: readonly SegmentPublics[],
+  alpha: Fr,
+  gamma: Fr,
+): string | null {
+  const T = 2 ** stmt.k;
+  if (publics.length !== stmt.segments) return `expected ${stmt.segments} segments`;
+  if (stmt.segments * T * TS_STRIDE + 2 * TS_STRIDE >= 2 ** 34)
+    return 'too many rows for 34-bit timestamps';
+  const first = publics[0];
+  if (first.pcIn !== BigInt(stmt.image.entry)) return 'segment 0: pcIn is not the entry point';
+  if (first.haltedIn !== 0n) return 'segment 0: starts halted';
+  if (first.sortedKeyIn !== 0n || first.sortedValueIn !== 0n || first.sortedTsIn !== 0n)
+    return 'segment 0: sorted lane does not start at the sentinel';
+  let execProd = boundaryFactor(stmt, alpha, gamma);
+  let sortedProd = 1n;
+  for (let i = 0; i < publics.length; i++) {
+    const p = publics[i];
+    if (p.alpha !== alpha || p.gamma !== gamma) return `segment ${i}: other challenges`;
+    if (p.rowIn !== BigInt(1 + i * T)) return `segment ${i}: rowIn is not ${1 + i * T}`;
+    if (i + 1 < publics.length) {
+      const q = publics[i + 1];
+      if (p.pcOut !== q.pcIn) return `segments ${i}/${i + 1}: pc does not continue`;
+      if (p.haltedOut !== q.haltedIn)
+        return `segments ${i}/${i + 1}: halted flag does not continue`;
+      if (
+        p.sortedKeyOut !== q.sortedKeyIn ||
+        p.sortedValueOut !== q.sortedValueIn ||
+        p.sortedTsOut !== q.sortedTsIn
+      )
+        return `segments ${i}/${i + 1}: sorted lane does not continue`;
+    }
+    execProd = (execProd * p.execProd) % FR_MODULUS;
+    sortedProd = (sortedProd * p.sortedProd) % FR_MODULUS;
+  }
+  if (publics[publics.length - 1].haltedOut !== 1n) return 'the last segment has not halted';
+  if (execProd !== sortedProd) return 'memory products differ';
+  return null;
+}
+
+/** Sorted-lane capacity of N segments of 2^k rows. */
+export const sortedCapacity = (segments: number, k: number): number => SLOTS * segments * 2 ** k;

@@ -1,0 +1,550 @@
+/**
+ * Witness of the stage-2 block (memory.ts, docs/vm-circuit.md §4) for a whole run: circuit rows
+ * (trace rows, each I/O ecall followed by one continuation row per word its `io` side table
+ * lists, docs/trace.md), the exec tuples of every row's access slots, the sorted lane (exec
+ * entries, prologue and epilogue sorted by (key, ts), in the sorted-permutation form of Cairo,
+ * ePrint 2021/1063 §9.7), the split into segments with their boundary values, and phase 2 (the
+ * fingerprints and running products) once the challenges are known.
+ *
+ * Phase-1 values are plain numbers in one Float64Array per segment (every honest value is a
+ * non-negative integer below 2^34), as in witness.ts; phase 2 is computed from those numbers
+ * alone, so a test that edits them gets the phase 2 an honest algorithm would commit to.
+ */
+import { Fr, FR_MODULUS } from '../field/fr';
+import { Machine, MachineOptions, RunResult } from '../../vm/machine';
+import { ProgramImage } from '../../vm/program-image';
+import { resolveMemoryLimits } from '../../vm/memory-map';
+import { CpuLayout } from './cpu-block';
+import { Lin } from './lin';
+import {
+  KEY_BITS,
+  SLOTS,
+  TS_STRIDE,
+  VM_PUBLIC_INPUTS,
+  VmBlock,
+  VmPublicName,
+  WRITE_TAG,
+  vmBlock,
+} from './memory';
+import {
+  MemoryEntry,
+  MemoryStatement,
+  SegmentPublics,
+  epilogueEntries,
+  prologueEntries,
+  sortedCapacity,
+} from './statement';
+import { RowInput, fillRow } from './witness';
+
+const P = FR_MODULUS;
+
+/** Growable columns of u32 values. */
+class U32Columns {
+  length = 0;
+  cols: Uint32Array[];
+  constructor(count: number) {
+    this.cols = Array.from({ length: count }, () => new Uint32Array(1024));
+  }
+  push(values: readonly number[]): void {
+    if (this.length === this.cols[0].length) {
+      this.cols = this.cols.map((c) => {
+        const g = new Uint32Array(c.length * 2);
+        g.set(c);
+        return g;
+      });
+    }
+    for (let i = 0; i < values.length; i++) this.cols[i][this.length] = values[i];
+    this.length++;
+  }
+}
+
+const ROW_FIELDS = 10;
+// Column order of CircuitRows.
+const F_KIND = 0;
+const F_PC = 1;
+const F_INSTR = 2;
+const F_NEXT = 3;
+const F_RS1 = 4;
+const F_RS2 = 5;
+const F_RD = 6;
+const F_OLD = 7;
+const F_NEW = 8;
+const F_ADDR = 9;
+
+export const ROW_INSTR = 0;
+export const ROW_CONT = 1;
+
+/** The circuit rows of a run: instruction rows and continuation rows, struct-of-arrays. */
+export interface CircuitRows {
+  readonly length: number;
+  readonly kind: Uint32Array;
+  readonly pc: Uint32Array;
+  readonly instr: Uint32Array;
+  readonly nextPc: Uint32Array;
+  readonly rs1Val: Uint32Array;
+  readonly rs2Val: Uint32Array;
+  readonly rdVal: Uint32Array;
+  readonly memOld: Uint32Array;
+  readonly memNew: Uint32Array;
+  /** Word address of a continuation row. */
+  readonly addr: Uint32Array;
+}
+
+/** Runs the program with a trace and expands I/O ecalls into continuation rows. */
+export function circuitRows(
+  image: ProgramImage,
+  options: MachineOptions = {},
+): { rows: CircuitRows; result: RunResult } {
+  const out = new U32Columns(ROW_FIELDS);
+  const gen = new Machine(image, options).traceSegments(16);
+  let step = gen.next();
+  for (; !step.done; step = gen.next()) {
+    const seg = step.value;
+    const io = seg.io;
+    let j = 0;
+    for (let r = 0; r < seg.length; r++) {
+      out.push([
+        ROW_INSTR,
+        seg.pc[r],
+        seg.instr[r],
+        seg.nextPc[r],
+        seg.rs1Val[r],
+        seg.rs2Val[r],
+        seg.rdVal[r],
+        seg.memOld[r],
+        seg.memNew[r],
+        0,
+      ]);
+      for (; j < io.row.length && io.row[j] === r; j++) {
+        const pc = seg.nextPc[r];
+        out.push([ROW_CONT, pc, 0, pc, 0, 0, 0, io.old[j], io.new[j], io.addr[j]]);
+      }
+    }
+  }
+  const n = out.length;
+  const c = out.cols.map((col) => col.subarray(0, n));
+  return {
+    rows: {
+      length: n,
+      kind: c[F_KIND],
+      pc: c[F_PC],
+      instr: c[F_INSTR],
+      nextPc: c[F_NEXT],
+      rs1Val: c[F_RS1],
+      rs2Val: c[F_RS2],
+      rdVal: c[F_RD],
+      memOld: c[F_OLD],
+      memNew: c[F_NEW],
+      addr: c[F_ADDR],
+    },
+    result: step.value,
+  };
+}
+
+/**
+ * A continuation row: it moves one guest word (slots 3/4 of the memory argument). Written as a
+ * padding row at `pc` and then given the flag, the word address (through the sum unit, whose
+ * bits make it aligned), the old and new word with their range checks, and the byte muxes that
+ * every row computes from memOld.
+ */
+export function fillContinuation(
+  L: CpuLayout,
+  out: Float64Array,
+  off: number,
+  pc: number,
+  addr: number,
+  old: number,
+  neu: number,
+): void {
+  fillRow(L, out, off, null, pc);
+  out[off + L.pad] = 0;
+  out[off + L.cont] = 1;
+  const a = addr >>> 0;
+  out[off + L.sum] = a;
+  let pop = 0;
+  for (let i = 0; i < 32; i++) {
+    const b = (a >>> i) & 1;
+    out[off + L.sBits[i]] = b;
+    pop += b;
+  }
+  const zero = pop === 0 ? 1 : 0;
+  out[off + L.sumIsZero] = zero;
+  for (let i = 0; i < 6; i++) out[off + L.popBits[i]] = ((pop - 1 + zero) >>> i) & 1;
+  out[off + L.memWord] = a;
+  out[off + L.memOld] = old >>> 0;
+  for (let i = 0; i < 32; i++) out[off + L.moBits[i]] = (old >>> i) & 1;
+  out[off + L.memNew] = neu >>> 0;
+  out[off + L.res] = neu >>> 0;
+  for (let i = 0; i < 32; i++) out[off + L.rBits[i]] = (neu >>> i) & 1;
+  // Offset 0: the muxes select the low half and byte of memOld; memNew − memOld is carried by
+  // newPart − oldPart (place = 1), which no rule of a continuation row otherwise reads.
+  const o = old >>> 0;
+  out[off + L.selHalf] = o & 0xffff;
+  out[off + L.lowB] = o & 0xff;
+  out[off + L.selByte] = o & 0xff;
+  out[off + L.sgnH] = (o >>> 15) & 1;
+  out[off + L.lowSgn] = (o >>> 7) & 1;
+  out[off + L.sgnB] = (o >>> 7) & 1;
+  out[off + L.oldPart] = o;
+  out[off + L.newPart] = neu >>> 0;
+}
+
+/** A linear combination compiled for evaluation on a row of numbers. */
+interface Compiled {
+  cols: Int32Array;
+  coeffs: Float64Array;
+  constant: number;
+}
+function compile(l: Lin): Compiled {
+  const t = l.rowTerms();
+  return {
+    cols: Int32Array.from(t.cols),
+    coeffs: Float64Array.from(t.coeffs),
+    constant: t.constant,
+  };
+}
+function evalAt(c: Compiled, v: Float64Array, off: number): number {
+  let acc = c.constant;
+  for (let i = 0; i < c.cols.length; i++) acc += c.coeffs[i] * v[off + c.cols[i]];
+  return acc;
+}
+
+interface CompiledSlot {
+  active: Compiled;
+  key: Compiled;
+  value: Compiled;
+  isWrite: number;
+}
+const compiledSlots = new WeakMap<VmBlock, CompiledSlot[]>();
+function slotsOf(block: VmBlock): CompiledSlot[] {
+  let c = compiledSlots.get(block);
+  if (!c) {
+    c = block.mem.exec.map((e) => ({
+      active: compile(e.slot.active),
+      key: compile(e.key),
+      value: compile(e.slot.value),
+      isWrite: e.isWrite,
+    }));
+    compiledSlots.set(block, c);
+  }
+  return c;
+}
+
+/** One segment's phase-1 witness and its phase-1 public inputs. */
+export interface SegmentWitness1 {
+  readonly index: number;
+  readonly k: number;
+  /** Row t, column j at t·m + j; phase-2 columns are 0 here. */
+  readonly values: Float64Array;
+}
+
+/** A run ready for segment witnesses: exec tuples gathered, the sorted lane laid out. */
+export interface VmRun {
+  readonly block: VmBlock;
+  readonly k: number;
+  readonly segments: number;
+  readonly rows: CircuitRows;
+  readonly statement: MemoryStatement;
+  /** The sorted list (exec entries with prologue and epilogue), struct-of-arrays. */
+  readonly sorted: {
+    key: Float64Array;
+    value: Uint32Array;
+    ts: Float64Array;
+    isWrite: Uint8Array;
+    length: number;
+  };
+  /** Number of active exec entries, and of prologue + epilogue entries. */
+  readonly execEntries: number;
+  readonly boundaryEntries: number;
+}
+
+export interface VmRunOptions {
+  /** Extra all-padding segments beyond the minimum (the minimum fits rows and sorted entries). */
+  extraSegments?: number;
+}
+
+/**
+ * Traces `image` on `options`, lays out segments of 2^k rows and sorts the memory entries. The
+ * run must exit (its last segment ends halted).
+ */
+export function prepareRun(
+  image: ProgramImage,
+  options: MachineOptions,
+  k: number,
+  runOptions: VmRunOptions = {},
+  block: VmBlock = vmBlock(),
+): VmRun {
+  const { rows, result } = circuitRows(image, options);
+  if (result.status !== 'exited') throw new Error(`the run did not exit (${result.status})`);
+  const T = 2 ** k;
+  const memoryTop = resolveMemoryLimits(options.limits).memoryTop;
+  const m = block.shape.m;
+  const L = block.cpu;
+  const slots = slotsOf(block);
+
+  // Exec tuples of every row (global row g = 1 + index; padding rows have none).
+  const n = rows.length;
+  const cap = n * SLOTS;
+  const eKey = new Float64Array(cap);
+  const eVal = new Uint32Array(cap);
+  const eTs = new Float64Array(cap);
+  const eW = new Uint8Array(cap);
+  let count = 0;
+  const scratch = new Float64Array(m);
+  const input: RowInput = rowInputScratch();
+  for (let r = 0; r < n; r++) {
+    scratch.fill(0);
+    fillCircuitRow(L, scratch, 0, rows, r, input);
+    for (let s = 0; s < SLOTS; s++) {
+      const cs = slots[s];
+      if (evalAt(cs.active, scratch, 0) === 0) continue;
+      eKey[count] = evalAt(cs.key, scratch, 0);
+      eVal[count] = evalAt(cs.value, scratch, 0);
+      eTs[count] = TS_STRIDE * (1 + r) + s;
+      eW[count] = cs.isWrite;
+      count++;
+    }
+  }
+  const execEntries = count;
+
+  // Segments: enough rows for the trace, enough sorted slots for every entry.
+  const prologue = prologueEntries(image, memoryTop);
+  let segments = Math.max(1, Math.ceil(n / T));
+  const boundaryCount = prologue.length + 1;
+  while (sortedCapacity(segments, k) < execEntries + boundaryCount) segments++;
+  segments += runOptions.extraSegments ?? 0;
+  const statement: MemoryStatement = {
+    image,
+    memoryTop,
+    exitCode: (result.exitCode ?? 0) >>> 0,
+    segments,
+    k,
+  };
+  const boundary: MemoryEntry[] = [
+    ...prologue,
+    ...epilogueEntries(statement.exitCode, segments, k),
+  ];
+
+  // The sorted list: indices ordered by (key, ts).
+  const total = execEntries + boundary.length;
+  const key = new Float64Array(total);
+  const value = new Uint32Array(total);
+  const ts = new Float64Array(total);
+  const isWrite = new Uint8Array(total);
+  key.set(eKey.subarray(0, execEntries));
+  value.set(eVal.subarray(0, execEntries));
+  ts.set(eTs.subarray(0, execEntries));
+  isWrite.set(eW.subarray(0, execEntries));
+  boundary.forEach((e, i) => {
+    key[execEntries + i] = e.key;
+    value[execEntries + i] = e.value;
+    ts[execEntries + i] = e.ts;
+    isWrite[execEntries + i] = e.isWrite;
+  });
+  const order = new Uint32Array(total);
+  for (let i = 0; i < total; i++) order[i] = i;
+  order.sort((a, b) => key[a] - key[b] || ts[a] - ts[b]);
+  const sorted = {
+    key: Float64Array.from(order, (i) => key[i]),
+    value: Uint32Array.from(order, (i) => value[i]),
+    ts: Float64Array.from(order, (i) => ts[i]),
+    isWrite: Uint8Array.from(order, (i) => isWrite[i]),
+    length: total,
+  };
+  return {
+    block,
+    k,
+    segments,
+    rows,
+    statement,
+    sorted,
+    execEntries,
+    boundaryEntries: boundary.length,
+  };
+}
+
+function rowInputScratch(): RowInput {
+  return { pc: 0, instr: 0, nextPc: 0, rs1Val: 0, rs2Val: 0, rdVal: 0, memOld: 0, memNew: 0 };
+}
+
+function fillCircuitRow(
+  L: CpuLayout,
+  out: Float64Array,
+  off: number,
+  rows: CircuitRows,
+  r: number,
+  input: RowInput,
+): void {
+  if (rows.kind[r] === ROW_CONT) {
+    fillContinuation(L, out, off, rows.pc[r], rows.addr[r], rows.memOld[r], rows.memNew[r]);
+    return;
+  }
+  input.pc = rows.pc[r];
+  input.instr = rows.instr[r];
+  input.nextPc = rows.nextPc[r];
+  input.rs1Val = rows.rs1Val[r];
+  input.rs2Val = rows.rs2Val[r];
+  input.rdVal = rows.rdVal[r];
+  input.memOld = rows.memOld[r];
+  input.memNew = rows.memNew[r];
+  fillRow(L, out, off, input);
+}
+
+/** The phase-1 witness of segment i: CPU rows, global rows, sorted lane and its carried values. */
+export function segmentValues(run: VmRun, i: number): SegmentWitness1 {
+  const { block, k, rows, sorted } = run;
+  const T = 2 ** k;
+  const m = block.shape.m;
+  const L = block.cpu;
+  const M = block.mem;
+  const values = new Float64Array(T * m);
+  const input = rowInputScratch();
+  const endPc = rows.nextPc[rows.length - 1];
+  for (let t = 0; t < T; t++) {
+    const r = i * T + t;
+    const off = t * m;
+    if (r < rows.length) fillCircuitRow(L, values, off, rows, r, input);
+    else fillRow(L, values, off, null, endPc);
+    values[off + M.g] = 1 + r;
+  }
+  // The sorted lane: global position p = (i·T + t)·6 + j; past the list, inactive copies.
+  let pos = i * T * SLOTS;
+  let prev = sortedEntryBefore(run, pos);
+  for (let t = 0; t < T; t++) {
+    const off = t * m;
+    values[off + M.prevKey] = prev.key;
+    values[off + M.prevValue] = prev.value;
+    values[off + M.prevTs] = prev.ts;
+    for (let j = 0; j < SLOTS; j++, pos++) {
+      const s = M.sorted[j];
+      let cur: { key: number; value: number; ts: number };
+      if (pos < sorted.length) {
+        cur = { key: sorted.key[pos], value: sorted.value[pos], ts: sorted.ts[pos] };
+        const same = cur.key === prev.key ? 1 : 0;
+        values[off + s.isWrite] = sorted.isWrite[pos];
+        values[off + s.active] = 1;
+        values[off + s.same] = same;
+        values[off + s.sameValue] = same ? prev.value : 0;
+        setGap(values, off, s.gapBits, same ? cur.ts - prev.ts - 1 : cur.key - prev.key - 1);
+      } else {
+        cur = { key: prev.key, value: prev.value, ts: prev.ts + 1 };
+        values[off + s.same] = 1;
+        values[off + s.sameValue] = prev.value;
+      }
+      values[off + s.key] = cur.key;
+      values[off + s.value] = cur.value;
+      values[off + s.ts] = cur.ts;
+      prev = cur;
+    }
+  }
+  return { index: i, k, values };
+}
+
+/** The sorted entry at global position pos − 1 (the sentinel (0, 0, 0) before the first). */
+function sortedEntryBefore(run: VmRun, pos: number): { key: number; value: number; ts: number } {
+  const s = run.sorted;
+  if (pos === 0) return { key: 0, value: 0, ts: 0 };
+  if (pos <= s.length) return { key: s.key[pos - 1], value: s.value[pos - 1], ts: s.ts[pos - 1] };
+  // Inactive slots copy the last entry and count its ts up by one per slot.
+  const last = s.length - 1;
+  return { key: s.key[last], value: s.value[last], ts: s.ts[last] + (pos - s.length) };
+}
+
+function setGap(values: Float64Array, off: number, bits: readonly number[], gap: number): void {
+  if (!(gap >= 0 && gap < 2 ** KEY_BITS)) throw new Error(`sorted gap ${gap} out of range`);
+  let g = gap;
+  for (let i = 0; i < bits.length; i++) {
+    values[off + bits[i]] = g % 2;
+    g = Math.floor(g / 2);
+  }
+}
+
+const fr = (v: number): Fr => {
+  if (v === 0) return 0n;
+  if (v === 1) return 1n;
+  const b = BigInt(v);
+  return b < 0n ? (b % P) + P : b % P;
+};
+
+/** A full segment instance: W (both phases) and the public inputs x, by name and in order. */
+export interface SegmentInstance {
+  readonly k: number;
+  readonly W: Fr[];
+  readonly x: Fr[];
+  readonly publics: SegmentPublics;
+}
+
+/**
+ * Phase 2 of segment `seg` from its phase-1 values and the challenges: fingerprints, factors and
+ * running products; then W and the public inputs (boundary values read off the rows).
+ */
+export function segmentInstance(
+  seg: SegmentWitness1,
+  alpha: Fr,
+  gamma: Fr,
+  block: VmBlock = vmBlock(),
+): SegmentInstance {
+  const T = 2 ** seg.k;
+  const m = block.shape.m;
+  const L = block.cpu;
+  const M = block.mem;
+  const v = seg.values;
+  const W = new Array<Fr>(T * m);
+  for (let i = 0; i < v.length; i++) W[i] = fr(v[i]);
+  const slots = slotsOf(block);
+  const tag = BigInt(WRITE_TAG);
+  let execProd = 1n;
+  let sortedProd = 1n;
+  for (let t = 0; t < T; t++) {
+    const off = t * m;
+    const aG = (alpha * W[off + M.g]) % P;
+    W[off + M.alphaG] = aG;
+    W[off + M.prevExecProd] = execProd;
+    for (let s = 0; s < SLOTS; s++) {
+      const cs = slots[s];
+      const e = M.exec[s];
+      const value = fr(evalAt(cs.value, v, off));
+      const c = (alpha * ((value + BigInt(TS_STRIDE) * aG + BigInt(s) * alpha) % P)) % P;
+      const phi = (fr(evalAt(cs.key, v, off)) + BigInt(cs.isWrite) * tag + c) % P;
+      const active = fr(evalAt(cs.active, v, off));
+      const f = (1n + active * ((gamma - phi - 1n + 2n * P) % P)) % P;
+      execProd = (execProd * f) % P;
+      W[off + e.c] = c;
+      W[off + e.f] = f;
+      W[off + e.prod] = execProd;
+    }
+    W[off + M.prevSortedProd] = sortedProd;
+    for (const s of M.sorted) {
+      const aTs = (alpha * W[off + s.ts]) % P;
+      const c = (alpha * ((W[off + s.value] + aTs) % P)) % P;
+      const phi = (W[off + s.key] + W[off + s.isWrite] * tag + c) % P;
+      const f = (1n + W[off + s.active] * ((gamma - phi - 1n + 2n * P) % P)) % P;
+      sortedProd = (sortedProd * f) % P;
+      W[off + s.alphaTs] = aTs;
+      W[off + s.c] = c;
+      W[off + s.f] = f;
+      W[off + s.prod] = sortedProd;
+    }
+  }
+  const first = 0;
+  const last = (T - 1) * m;
+  const lastSorted = M.sorted[SLOTS - 1];
+  const publics: Record<VmPublicName, Fr> = {
+    pcIn: W[first + L.pc],
+    pcOut: W[last + L.nextPc],
+    haltedIn: W[first + L.pad],
+    haltedOut: (W[last + L.pad] + W[last + L.ecExit]) % P,
+    rowIn: W[first + M.g],
+    sortedKeyIn: W[first + M.prevKey],
+    sortedValueIn: W[first + M.prevValue],
+    sortedTsIn: W[first + M.prevTs],
+    sortedKeyOut: W[last + lastSorted.key],
+    sortedValueOut: W[last + lastSorted.value],
+    sortedTsOut: W[last + lastSorted.ts],
+    alpha,
+    gamma,
+    execProd,
+    sortedProd,
+  };
+  return { k: seg.k, W, x: VM_PUBLIC_INPUTS.map((name) => publics[name]), publics };
+}
