@@ -90,6 +90,24 @@ describe('hostile input (e2e)', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it.each([
+    ['.align'],
+    ['.word'],
+    ['  li a0'],
+    ['  lw a0, (nowhere'],
+    ['.equ x, x'],
+    ['  .byte 256'],
+    ['\u0000\u0001'],
+  ])('refuses broken assembly %j with 422, not a crash', async (source) => {
+    const before = await counts();
+    const res = await http
+      .post('/programs')
+      .send({ assembly: `.text\n.globl _start\n_start:\n${source}\n` });
+    expect(res.status).toBe(422);
+    expect(res.body.type).toMatch(/invalid-assembly$/);
+    expect(await counts()).toEqual(before);
+  });
+
   it('refuses deeply nested and oversized JSON with 4xx and keeps serving', async () => {
     const before = await counts();
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);

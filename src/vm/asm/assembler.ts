@@ -130,8 +130,9 @@ export function assemble(source: string, limits?: Partial<MemoryLimits>): Progra
   };
 
   /** Evaluates an expression: terms joined by + and -, a term a number, symbol or %hi/%lo. */
-  const evaluate = (expr: string, line: number, allowSymbols = true): number => {
-    const s = expr.replace(/\s+/g, '');
+  // `expr` is undefined when a directive or instruction lacks the operand.
+  const evaluate = (expr: string | undefined, line: number, allowSymbols = true): number => {
+    const s = (expr ?? '').replace(/\s+/g, '');
     if (s === '') throw new AsmError(line, 'missing operand');
     let total = 0;
     let i = 0;
