@@ -1,7 +1,8 @@
 import { headerDigest } from './statement';
 import { proveFold, proveLeaf } from './mova';
 import { fromPlainInstance, toPlainInstance } from './transfer';
-import { fibonacciCircuit } from '../r1cs/examples';
+import { fibonacciCircuit, permutationCircuit } from '../r1cs/examples';
+import { commitPhase } from './two-phase';
 import { dimensions } from '../r1cs/uniform';
 import { transparentBundle } from '../pcs/transparent';
 import { statementHeader } from '../spartan/pipeline';
@@ -37,5 +38,35 @@ describe('accumulators across threads', () => {
     expect(
       fromPlainInstance(b.codec, nVars, { ...p0, u: new Uint8Array(32).fill(255) }),
     ).toBeNull();
+  });
+});
+
+describe('two-phase accumulators across threads', () => {
+  it('the phase-2 commitment travels with the instance and is checked like the first', () => {
+    const c = permutationCircuit();
+    const b = transparentBundle();
+    const k = 1;
+    const nVars = dimensions(c.shape, k).witnessVars;
+    const seg = c.phase2(k, [5n], c.phase1(k, [1, 2], [2, 1]));
+    const comm = commitPhase(b.pcs, c.shape, seg.W, 1);
+    const comm2 = commitPhase(b.pcs, c.shape, seg.W, 2);
+    const inst = {
+      comm,
+      comm2,
+      x: seg.x,
+      u: 1n,
+      r: [3n, 4n],
+      v: 0n,
+      digest: new Uint8Array(32),
+      fresh: true,
+    };
+    const plain = structuredClone(toPlainInstance(inst));
+    const back = fromPlainInstance(b.codec, nVars, plain);
+    expect(back?.comm2?.toBytes()).toEqual(comm2.toBytes());
+    expect(back?.comm.toBytes()).toEqual(comm.toBytes());
+    const single = fromPlainInstance(b.codec, nVars, { ...plain, comm2: undefined });
+    expect(single).not.toBeNull();
+    expect(single && 'comm2' in single).toBe(false);
+    expect(fromPlainInstance(b.codec, nVars, { ...plain, comm2: new Uint8Array(3) })).toBeNull();
   });
 });
