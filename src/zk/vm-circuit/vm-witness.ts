@@ -276,8 +276,24 @@ export function prepareRun(
 ): VmRun {
   const { rows, result } = circuitRows(image, options);
   if (result.status !== 'exited') throw new Error(`the run did not exit (${result.status})`);
-  const T = 2 ** k;
   const memoryTop = resolveMemoryLimits(options.limits).memoryTop;
+  return layoutRun(rows, image, memoryTop, result.exitCode ?? 0, k, runOptions, block);
+}
+
+/**
+ * The prover's algorithm on given circuit rows (which a test may have altered): exec tuples,
+ * the number of segments, the sorted list with the prologue and epilogue.
+ */
+export function layoutRun(
+  rows: CircuitRows,
+  image: ProgramImage,
+  memoryTop: number,
+  exitCode: number,
+  k: number,
+  runOptions: VmRunOptions = {},
+  block: VmBlock = vmBlock(),
+): VmRun {
+  const T = 2 ** k;
   const m = block.shape.m;
   const L = block.cpu;
   const slots = slotsOf(block);
@@ -316,7 +332,7 @@ export function prepareRun(
   const statement: MemoryStatement = {
     image,
     memoryTop,
-    exitCode: (result.exitCode ?? 0) >>> 0,
+    exitCode: exitCode >>> 0,
     segments,
     k,
   };
@@ -450,9 +466,13 @@ function sortedEntryBefore(run: VmRun, pos: number): { key: number; value: numbe
   return { key: s.key[last], value: s.value[last], ts: s.ts[last] + (pos - s.length) };
 }
 
+/**
+ * The range bits of a gap. An honest gap is in [0, 2^34); a list that is not sorted leaves the
+ * bits of gap mod 2^34, which the range rule then rejects (no bits can make it hold).
+ */
 function setGap(values: Float64Array, off: number, bits: readonly number[], gap: number): void {
-  if (!(gap >= 0 && gap < 2 ** KEY_BITS)) throw new Error(`sorted gap ${gap} out of range`);
-  let g = gap;
+  const span = 2 ** KEY_BITS;
+  let g = ((gap % span) + span) % span;
   for (let i = 0; i < bits.length; i++) {
     values[off + bits[i]] = g % 2;
     g = Math.floor(g / 2);
@@ -486,7 +506,6 @@ export function segmentInstance(
 ): SegmentInstance {
   const T = 2 ** seg.k;
   const m = block.shape.m;
-  const L = block.cpu;
   const M = block.mem;
   const v = seg.values;
   const W = new Array<Fr>(T * m);
@@ -526,25 +545,45 @@ export function segmentInstance(
       W[off + s.prod] = sortedProd;
     }
   }
-  const first = 0;
-  const last = (T - 1) * m;
-  const lastSorted = M.sorted[SLOTS - 1];
   const publics: Record<VmPublicName, Fr> = {
-    pcIn: W[first + L.pc],
-    pcOut: W[last + L.nextPc],
-    haltedIn: W[first + L.pad],
-    haltedOut: (W[last + L.pad] + W[last + L.ecExit]) % P,
-    rowIn: W[first + M.g],
-    sortedKeyIn: W[first + M.prevKey],
-    sortedValueIn: W[first + M.prevValue],
-    sortedTsIn: W[first + M.prevTs],
-    sortedKeyOut: W[last + lastSorted.key],
-    sortedValueOut: W[last + lastSorted.value],
-    sortedTsOut: W[last + lastSorted.ts],
+    ...phase1Publics(seg, block),
     alpha,
     gamma,
     execProd,
     sortedProd,
   };
   return { k: seg.k, W, x: VM_PUBLIC_INPUTS.map((name) => publics[name]), publics };
+}
+
+/**
+ * The phase-1 public inputs of a segment (read off its boundary rows), with the challenge and
+ * phase-2 slots 0: what the global challenge transcript absorbs (src/zk/folding/two-phase.ts).
+ */
+export function phase1Publics(
+  seg: SegmentWitness1,
+  block: VmBlock = vmBlock(),
+): Record<VmPublicName, Fr> {
+  const m = block.shape.m;
+  const L = block.cpu;
+  const M = block.mem;
+  const v = seg.values;
+  const last = (2 ** seg.k - 1) * m;
+  const lastSorted = M.sorted[SLOTS - 1];
+  return {
+    pcIn: fr(v[L.pc]),
+    pcOut: fr(v[last + L.nextPc]),
+    haltedIn: fr(v[L.pad]),
+    haltedOut: fr(v[last + L.pad] + v[last + L.ecExit]),
+    rowIn: fr(v[M.g]),
+    sortedKeyIn: fr(v[M.prevKey]),
+    sortedValueIn: fr(v[M.prevValue]),
+    sortedTsIn: fr(v[M.prevTs]),
+    sortedKeyOut: fr(v[last + lastSorted.key]),
+    sortedValueOut: fr(v[last + lastSorted.value]),
+    sortedTsOut: fr(v[last + lastSorted.ts]),
+    alpha: 0n,
+    gamma: 0n,
+    execProd: 0n,
+    sortedProd: 0n,
+  };
 }

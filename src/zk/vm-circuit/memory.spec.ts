@@ -1,0 +1,369 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { FR_MODULUS } from '../field/fr';
+import { findUnsatisfied } from '../r1cs/uniform';
+import { loadElf } from '../../vm/elf-loader';
+import { Machine, MachineOptions } from '../../vm/machine';
+import { TraceChecker } from '../../vm/trace-check';
+import { KEY_BASE, VM_PUBLIC_INPUTS, factor, vmBlock } from './memory';
+import { DIRECTED } from './programs';
+import { SMALL } from './spec-helpers';
+import {
+  boundaryFactor,
+  checkSegments,
+  epilogueEntries,
+  prologueEntries,
+  regKey,
+} from './statement';
+import { ALPHA, GAMMA, editSorted, judge, rowWhere, runAsm, runImage } from './vm-spec-helpers';
+import { CircuitRows, prepareRun, segmentInstance, segmentValues } from './vm-witness';
+
+const u32 = (...xs: number[]): Uint8Array => new Uint8Array(Uint32Array.from(xs).buffer);
+
+describe('stage-2 block shape', () => {
+  // Pinned so docs/vm-circuit.md §4 ("Implemented") stays in step with the code.
+  it('has 674 columns (m = 1024), 806 + 15 constraints (q = 1024), 45 of them phase 2', () => {
+    const b = vmBlock();
+    expect(b.columns).toBe(674);
+    expect(b.shape.m).toBe(1024);
+    expect(b.uniformConstraints).toBe(806);
+    expect(b.boundaryConstraints).toBe(15);
+    expect(b.shape.q).toBe(1024);
+    expect(b.kinds).toEqual({ bits: 561, bytes: 5, words: 63, field: 45 });
+    expect(b.phase2Columns).toBe(45);
+    expect(b.shape.phase2Columns).toHaveLength(45);
+    expect(b.shape.transitionRows).toHaveLength(9);
+    expect(b.labels).toHaveLength(821);
+    expect(b.witnessBits).toBe(34);
+  });
+
+  it('declares the challenges and the two products as the only non-phase-1 inputs', () => {
+    const b = vmBlock();
+    expect(b.shape.nPublic).toBe(VM_PUBLIC_INPUTS.length);
+    expect(b.shape.challengeInputs).toEqual([b.publicIndex.alpha, b.publicIndex.gamma]);
+    expect(b.shape.phase2Inputs).toEqual([b.publicIndex.execProd, b.publicIndex.sortedProd]);
+  });
+
+  it('keeps every key space below 2^34 and apart', () => {
+    const bases = Object.values(KEY_BASE).sort((a, b) => a - b);
+    expect(bases[0]).toBe(0);
+    expect(bases[bases.length - 1] + 2 ** 30).toBeLessThanOrEqual(2 ** 34);
+    expect(KEY_BASE.ram - KEY_BASE.code).toBe(2 ** 32);
+    expect(KEY_BASE.reg - KEY_BASE.ram).toBe(2 ** 32);
+  });
+});
+
+const GUESTS: Record<string, MachineOptions> = {
+  'exit-code': {},
+  fibonacci: { publicInput: u32(30) },
+  sieve: { publicInput: u32(200) },
+  sha256: { publicInput: new TextEncoder().encode('abc') },
+  sort: { privateInput: u32(5, 3, 0xffffffff, 9, 1, 0) },
+};
+const guestImage = (name: string) =>
+  loadElf(readFileSync(join(__dirname, '../../../guest/examples', `${name}.elf`)));
+
+describe('honest runs satisfy the block and the memory argument', () => {
+  it.each(Object.keys(GUESTS))('guest %s (k = 8, every segment, products match)', (name) => {
+    const image = guestImage(name);
+    const checker = new TraceChecker(image, GUESTS[name].publicInput, GUESTS[name].privateInput);
+    for (const seg of new Machine(image, GUESTS[name]).traceSegments(16)) {
+      expect(checker.check(seg)).toEqual([]);
+    }
+    const run = prepareRun(image, GUESTS[name], 8);
+    expect(run.sorted.length).toBe(run.execEntries + run.boundaryEntries);
+    // sha256 has ~23 segments: its first three and last are judged, the others chain.
+    const segments =
+      run.segments > 6
+        ? [0, 1, 2, run.segments - 1]
+        : Array.from({ length: run.segments }, (_, i) => i);
+    expect(judge(run, { segments })).toEqual({ constraint: null, chain: null });
+  });
+
+  it.each(Object.keys(DIRECTED))('directed program: %s (k = 3)', (name) => {
+    const options = { ...SMALL, publicInput: u32(0x11223344), privateInput: u32(7, 8, 9) };
+    const { run } = runAsm(DIRECTED[name], 3, options);
+    expect(run.segments).toBeGreaterThan(1);
+    expect(judge(run)).toEqual({ constraint: null, chain: null });
+  });
+
+  it('exit-code at k = 4: a dozen segments chain through the sorted lane, padding included', () => {
+    const run = prepareRun(guestImage('exit-code'), {}, 4, { extraSegments: 2 });
+    expect(run.segments).toBeGreaterThan(12);
+    expect(judge(run)).toEqual({ constraint: null, chain: null });
+  });
+
+  it('any challenges work for an honest run, and the products differ per challenge', () => {
+    const { run } = runAsm(MEM_PROGRAM, 4);
+    const other = { alpha: 5n, gamma: 1234567n };
+    expect(judge(run, other)).toEqual({ constraint: null, chain: null });
+    const a = segmentInstance(segmentValues(run, 0), ALPHA, GAMMA).publics.execProd;
+    const b = segmentInstance(segmentValues(run, 0), other.alpha, other.gamma).publics.execProd;
+    expect(a).not.toBe(b);
+  });
+
+  it('the verifier factor is the product over prologue and epilogue', () => {
+    const { run, image } = runAsm(MEM_PROGRAM, 4);
+    const st = run.statement;
+    const pro = prologueEntries(image, st.memoryTop);
+    // Every non-zero code word twice (code and ram), and sp.
+    expect(pro.filter((e) => e.key < KEY_BASE.ram)).toHaveLength(
+      pro.filter((e) => e.key >= KEY_BASE.ram && e.key < KEY_BASE.reg).length,
+    );
+    expect(pro[pro.length - 1]).toEqual({ key: regKey(2), value: 0x100000, ts: 0, isWrite: 1 });
+    const epi = epilogueEntries(st.exitCode, st.segments, st.k);
+    expect(epi).toEqual([
+      { key: regKey(10), value: 3, ts: 8 * (1 + st.segments * 16), isWrite: 0 },
+    ]);
+    let acc = 1n;
+    for (const e of [...pro, ...epi])
+      acc = (acc * factor(e.key, e.value, e.ts, e.isWrite, ALPHA, GAMMA)) % FR_MODULUS;
+    expect(boundaryFactor(st, ALPHA, GAMMA)).toBe(acc);
+  });
+});
+
+/** A program with the accesses the malicious provers below tamper with. */
+const MEM_PROGRAM = `
+  li a0, 5
+  li a0, 7
+  mv a1, a0          # reads a0 = 7
+  mv a2, t3          # t3 never written: reads 0
+  li t0, 0x1234
+  sw t0, -4(sp)
+  lw a3, -4(sp)      # reads 0x1234
+  lw a4, -8(sp)      # never stored: reads 0
+  li a5, 1           # a5 never read
+  li a7, 63          # read(0, sp - 16, 4)
+  li a0, 0
+  addi a1, sp, -16
+  li a2, 4
+  ecall
+  lw a6, -16(sp)     # the input word
+  li a7, 93
+  li a0, 3
+  ecall`;
+const MEM_OPTIONS: MachineOptions = { ...SMALL, publicInput: u32(0xcafef00d) };
+
+/** Circuit rows with row r edited (a trace that lies; the CPU rules still hold for it). */
+function lie(
+  rows: CircuitRows,
+  r: number,
+  edit: Partial<Record<keyof CircuitRows, number>>,
+): CircuitRows {
+  const out = { ...rows } as Record<string, unknown>;
+  for (const [name, v] of Object.entries(edit)) {
+    const col = Uint32Array.from(rows[name as keyof CircuitRows] as Uint32Array);
+    col[r] = v as number;
+    out[name] = col;
+  }
+  return out as unknown as CircuitRows;
+}
+
+const READ_RULE = /a read returns the previous value, or 0 first/;
+const ORDER_RULE = /\(key, ts\) strictly increasing/;
+
+describe('malicious provers (honest algorithm, wrong witness)', () => {
+  const K = 3;
+  const base = () => runAsm(MEM_PROGRAM, K, MEM_OPTIONS);
+
+  it('the honest run of the test program passes over several segments', () => {
+    const { run } = base();
+    expect(run.segments).toBeGreaterThanOrEqual(3);
+    expect(judge(run)).toEqual({ constraint: null, chain: null });
+  });
+
+  it('a register read that returns a stale value (a0 = 5 after a0 = 7)', () => {
+    const b = base();
+    const r = rowWhere(b.rows, /^addi a1, a0, 0/);
+    const v = judge(b.relayout(lie(b.rows, r, { rs1Val: 5, rdVal: 5 })));
+    expect(v.constraint?.label).toMatch(READ_RULE);
+  });
+
+  it('a register read that returns a made-up value (t3 never written, reads 42)', () => {
+    const b = base();
+    const r = rowWhere(b.rows, /^addi a2, t3, 0/);
+    const v = judge(b.relayout(lie(b.rows, r, { rs1Val: 42, rdVal: 42 })));
+    expect(v.constraint?.label).toMatch(READ_RULE);
+  });
+
+  it('a load that returns a value never stored', () => {
+    const b = base();
+    const r = rowWhere(b.rows, /^lw a3, -4\(sp\)/);
+    const v = judge(b.relayout(lie(b.rows, r, { memOld: 0x9999, memNew: 0x9999, rdVal: 0x9999 })));
+    expect(v.constraint?.label).toMatch(READ_RULE);
+  });
+
+  it('a first-touch load of a non-zero value (untouched stack word reads 5)', () => {
+    const b = base();
+    const r = rowWhere(b.rows, /^lw a4, -8\(sp\)/);
+    const v = judge(b.relayout(lie(b.rows, r, { memOld: 5, memNew: 5, rdVal: 5 })));
+    expect(v.constraint?.label).toMatch(READ_RULE);
+  });
+
+  it("a fetch of an instruction word that is not the program's (addi a5, zero, 2)", () => {
+    const b = base();
+    const r = rowWhere(b.rows, /^addi a5, zero, 1/);
+    const forged = (b.rows.instr[r] + (1 << 20)) >>> 0;
+    const v = judge(b.relayout(lie(b.rows, r, { instr: forged, rdVal: 2 })));
+    expect(v.constraint?.label).toMatch(READ_RULE);
+  });
+
+  it('the bytes a read ecall stores are in the multiset (a later load cannot see others)', () => {
+    const b = base();
+    const r = rowWhere(b.rows, /^lw a6, -16\(sp\)/);
+    const v = judge(b.relayout(lie(b.rows, r, { memOld: 0, memNew: 0, rdVal: 0 })));
+    expect(v.constraint?.label).toMatch(READ_RULE);
+  });
+
+  it('a continuation row that is not after an I/O ecall (a free memory write)', () => {
+    const b = base();
+    const r = rowWhere(b.rows, /^addi a5, zero, 1/);
+    const v = judge(b.relayout(lie(b.rows, r, { kind: 1, memOld: 0, memNew: 77, addr: 0xf0000 })));
+    expect(v.constraint?.label).toMatch(/continuation rows follow an I\/O ecall/);
+  });
+
+  it('a sorted lane that drops a read (sorted, consistent, not a permutation)', () => {
+    const { run } = base();
+    const s = run.sorted;
+    let p = 1;
+    while (!(s.isWrite[p] === 0 && s.key[p] === s.key[p - 1])) p++;
+    const v = judge(editSorted(run, { drop: p }));
+    expect(v).toEqual({ constraint: null, chain: 'memory products differ' });
+  });
+
+  it('a sorted lane with an invented read between two keys (sorted, not a permutation)', () => {
+    const { run } = base();
+    const s = run.sorted;
+    let p = 0;
+    while (s.key[p + 1] === s.key[p]) p++;
+    const extra = {
+      at: p + 1,
+      key: s.key[p],
+      value: s.value[p],
+      ts: s.ts[p] + 1,
+      isWrite: 0 as const,
+    };
+    expect(judge(editSorted(run, { insert: extra }))).toEqual({
+      constraint: null,
+      chain: 'memory products differ',
+    });
+  });
+
+  it('a sorted lane with a duplicated entry', () => {
+    const { run } = base();
+    const s = run.sorted;
+    const p = 10;
+    const dup = {
+      at: p + 1,
+      key: s.key[p],
+      value: s.value[p],
+      ts: s.ts[p],
+      isWrite: s.isWrite[p] as 0 | 1,
+    };
+    expect(judge(editSorted(run, { insert: dup })).constraint?.label).toMatch(ORDER_RULE);
+  });
+
+  it.each([
+    ['two keys', false],
+    ['two reads of one key (same value, timestamps out of order)', true],
+  ])('a permutation that is not sorted: %s swapped', (_, sameKey) => {
+    const { run } = base();
+    const s = run.sorted;
+    let p = 0;
+    const twoReads = (q: number) =>
+      s.key[q + 1] === s.key[q] && s.isWrite[q] === 0 && s.isWrite[q + 1] === 0;
+    while (sameKey ? !twoReads(p) : s.key[p + 1] === s.key[p]) p++;
+    const swapped = editSorted(editSorted(run, { drop: p }), {
+      insert: {
+        at: p + 1,
+        key: s.key[p],
+        value: s.value[p],
+        ts: s.ts[p],
+        isWrite: s.isWrite[p] as 0 | 1,
+      },
+    });
+    expect(swapped.sorted.length).toBe(s.length);
+    const v = judge(swapped);
+    expect(v.constraint?.label).toMatch(ORDER_RULE);
+  });
+
+  it('an inactive sorted slot that carries a write of its own', () => {
+    const { run } = base();
+    const last = run.segments - 1;
+    const seg = segmentValues(run, last);
+    const { shape, mem } = vmBlock();
+    const m = shape.m;
+    let at = -1;
+    for (let t = 0; t < 2 ** K && at < 0; t++) {
+      for (const sl of mem.sorted) {
+        if (seg.values[t * m + sl.active] === 0) {
+          at = t * m;
+          seg.values[at + sl.isWrite] = 1;
+          seg.values[at + sl.value] = 77;
+          break;
+        }
+      }
+    }
+    expect(at).toBeGreaterThanOrEqual(0);
+    const inst = segmentInstance(seg, ALPHA, GAMMA);
+    const u = findUnsatisfied(shape, K, inst.W, inst.x);
+    expect(u && vmBlock().labels[u.row]).toMatch(/inactive ⇒ read/);
+  });
+
+  it('an exit code that differs from the epilogue (statement says 4, a0 was 3)', () => {
+    const { run } = base();
+    const v = judge(run, { statement: { ...run.statement, exitCode: 4 } });
+    expect(v).toEqual({ constraint: null, chain: 'memory products differ' });
+  });
+
+  it('an exit row that reads a0 = 4 to match a claimed exit code of 4', () => {
+    const b = base();
+    const r = rowWhere(b.rows, /^ecall/, rowWhere(b.rows, /^addi a0, zero, 3/));
+    const lied = b.relayout(lie(b.rows, r, { rs2Val: 4 }));
+    const v = judge(lied, { statement: { ...lied.statement, exitCode: 4 } });
+    expect(v.constraint?.label).toMatch(READ_RULE);
+  });
+
+  it('a statement with another image (one code word changed) does not match the run', () => {
+    const { run, image } = base();
+    const data = Uint8Array.from(image.segments[0].data);
+    data[8] ^= 0x80;
+    const other = {
+      ...image,
+      segments: [{ ...image.segments[0], data }, ...image.segments.slice(1)],
+    };
+    const v = judge(run, { statement: { ...run.statement, image: other } });
+    expect(v).toEqual({ constraint: null, chain: 'memory products differ' });
+  });
+
+  it('the verifier rejects broken chains between segments', () => {
+    const { run } = base();
+    const pubs = Array.from({ length: run.segments }, (_, i) => ({
+      ...segmentInstance(segmentValues(run, i), ALPHA, GAMMA).publics,
+    }));
+    expect(checkSegments(run.statement, pubs, ALPHA, GAMMA)).toBeNull();
+    const swapped = [pubs[1], pubs[0], ...pubs.slice(2)];
+    expect(checkSegments(run.statement, swapped, ALPHA, GAMMA)).toMatch(/segment 0/);
+    const shifted = pubs.map((p, i) => (i === 1 ? { ...p, rowIn: p.rowIn + 1n } : p));
+    expect(checkSegments(run.statement, shifted, ALPHA, GAMMA)).toMatch(/rowIn/);
+    const restarted = pubs.map((p, i) =>
+      i === 1 ? { ...p, sortedKeyIn: 0n, sortedValueIn: 0n, sortedTsIn: 0n } : p,
+    );
+    expect(checkSegments(run.statement, restarted, ALPHA, GAMMA)).toMatch(/sorted lane/);
+    const unhalted = pubs.map((p, i) => (i === pubs.length - 1 ? { ...p, haltedOut: 0n } : p));
+    expect(checkSegments(run.statement, unhalted, ALPHA, GAMMA)).toMatch(/halted/);
+    expect(checkSegments(run.statement, pubs.slice(1), ALPHA, GAMMA)).toMatch(/segments/);
+    expect(checkSegments(run.statement, pubs, ALPHA, GAMMA + 1n)).toMatch(/challenges/);
+  });
+
+  it('exit-code guest: the claimed exit code (42) is bound', () => {
+    // The public input is not bound yet (continuation rows carry no tape): what the memory
+    // argument does bind here is the exit code and the image.
+    const b = runImage(guestImage('exit-code'), 8, {});
+    expect(judge(b.run).chain).toBeNull();
+    expect(b.run.statement.exitCode).toBe(42);
+    expect(judge(b.run, { statement: { ...b.run.statement, exitCode: 0 } }).chain).toBe(
+      'memory products differ',
+    );
+  });
+});
