@@ -1,0 +1,109 @@
+/**
+ * Crash safety of the all-in-one service on its embedded database: the server
+ * process is killed with SIGKILL while it executes a job, then started again on
+ * the same data directory. The job is not lost: the restarted server's runner
+ * finds the expired lease, requeues the job and finishes it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createZkvmClient, type ZkvmClient } from '../../clients/typescript/src';
+import { pollUntil } from '../helpers/poll';
+
+const ROOT = join(__dirname, '..', '..');
+const SPIN = (iterations: number) =>
+  `.text\n.globl _start\n_start:\n  li t0, ${iterations}\nloop:\n  addi t0, t0, -1\n  bnez t0, loop\n  li a0, 0\n  li a7, 93\n  ecall\n`;
+
+function startServer(dataDir: string, port: number): { child: ChildProcess; output: () => string } {
+  let out = '';
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(ROOT, 'src', 'main.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        DATABASE_URL: '',
+        ZKVM_DATA_DIR: dataDir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        JOB_LEASE_SECONDS: '2',
+        MAX_CYCLE_LIMIT: '4000000000',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  return { child, output: () => out };
+}
+
+async function waitReady(base: string): Promise<void> {
+  await pollUntil(
+    () =>
+      fetch(`${base}/ready`).then(
+        (r) => r.status,
+        () => 0,
+      ),
+    (status) => status === 200,
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
+}
+
+describe('the service killed mid-job on its embedded database', () => {
+  let dataDir: string;
+  const children: ChildProcess[] = [];
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'zkvm-restart-'));
+  });
+  afterAll(() => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('finishes the job after a SIGKILL and a restart', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const base = `http://127.0.0.1:${port}`;
+    const first = startServer(dataDir, port);
+    children.push(first.child);
+    await waitReady(base);
+    const key = await pollUntil(
+      async () => /zkvm_[A-Za-z0-9_-]{43}/.exec(first.output())?.[0] ?? '',
+      (k) => k !== '',
+    );
+    let zkvm: ZkvmClient = createZkvmClient({ baseUrl: base, apiKey: key });
+    const { data: program } = await zkvm.POST('/programs', {
+      body: { assembly: SPIN(400_000_000) },
+    });
+    const { data: job } = await zkvm.POST('/proofs', {
+      body: { programId: program!.id, options: { mode: 'execute', cycleLimit: 4_000_000_000 } },
+    });
+    const jobId = job!.id;
+    await pollUntil(
+      async () =>
+        (await zkvm.GET('/proofs/{id}', { params: { path: { id: jobId } } })).data!.status,
+      (s) => s === 'executing',
+    );
+    const died = new Promise((resolve) => first.child.on('exit', resolve));
+    first.child.kill('SIGKILL');
+    await died;
+
+    const second = startServer(dataDir, port);
+    children.push(second.child);
+    await waitReady(base);
+    expect(second.output()).not.toMatch(/zkvm_/); // not a first start: the key table survived
+    zkvm = createZkvmClient({ baseUrl: base, apiKey: key });
+    const done = await pollUntil(
+      async () => (await zkvm.GET('/proofs/{id}', { params: { path: { id: jobId } } })).data!,
+      (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status),
+      { timeoutMs: 120_000, intervalMs: 250 },
+    );
+    expect(done.status).toBe('succeeded');
+    expect(done.attempts).toBe(2);
+    expect(done.result!.cycles).toBe(800_000_005);
+    second.child.kill('SIGTERM');
+  });
+});
