@@ -176,7 +176,11 @@ export interface PermutationCircuit {
   /** The phase-1 segment for step values a_t, b_t (phase-2 positions 0). */
   phase1(k: number, a: readonly number[], b: readonly number[]): ExampleInstance;
   /** Completes a segment from the challenges (the running products and their ends). */
-  phase2(k: number, challenges: readonly Fr[], seg: ExampleInstance): ExampleInstance;
+  phase2(
+    k: number,
+    challenges: readonly Fr[],
+    seg: { readonly W: readonly Fr[]; readonly x: readonly Fr[] },
+  ): ExampleInstance;
   /** The verifier's cross-segment check: Π_i pa_i = Π_i pb_i, or the reason it fails. */
   checkProducts(publicInputs: readonly (readonly Fr[])[]): string | null;
 }
