@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Fr } from '../../src/zk/field/fr';
+import { FR_MODULUS, Fr } from '../../src/zk/field/fr';
 import { encodeProof, verifyProofBytes } from '../../src/zk/encoding/proof';
 import type { PcsBundle } from '../../src/zk/encoding/pcs-codec';
 import type { AccCore, AccWitness } from '../../src/zk/folding/mova';
@@ -15,7 +15,15 @@ import { headerDigest } from '../../src/zk/folding/statement';
 import { proveFoldTreeFromLeaves } from '../../src/zk/folding/tree';
 import { commitPhase, drawChallenges, withChallenges } from '../../src/zk/folding/two-phase';
 import { fromPlainInstance, toPlainInstance } from '../../src/zk/folding/transfer';
-import { dimensions } from '../../src/zk/r1cs/uniform';
+import {
+  ONE,
+  UniformBuilder,
+  dimensions,
+  generateWitness,
+  pub,
+  w,
+  wNext,
+} from '../../src/zk/r1cs/uniform';
 import { proveCompression } from '../../src/zk/spartan/compress';
 import {
   proveSegments,
@@ -221,5 +229,142 @@ describe('two-phase leaves in worker threads', () => {
     expect(verifyProofBytes({ shape: perm.shape, bundle }, bytes, permOpts).valid).toBe(true);
     const sequential = honestTwoPhase(bundle, k, N, 5, vals);
     expect(Buffer.from(bytes).equals(Buffer.from(sequential.bytes))).toBe(true);
+  });
+});
+
+describe('two challenges: a multiset check of pairs (the memory argument in miniature)', () => {
+  // Phase 1: pairs (a, v) and (b, u). Challenges α, γ. Phase 2: fingerprints
+  // f = a + α·v, g = b + α·u (a challenge times a witness: one row each) and
+  // running products of (γ − f), (γ − g); the segment ends are phase-2 inputs.
+  const bld = new UniformBuilder();
+  const [a, v, b, u] = [bld.witness(), bld.witness(), bld.witness(), bld.witness()];
+  const [f, g, zf, zg] = [0, 0, 0, 0].map(() => bld.witness({ phase: 2 }));
+  const alpha = bld.challenge();
+  const gamma = bld.challenge();
+  const pf = bld.publicInput({ phase: 2 });
+  const pg = bld.publicInput({ phase: 2 });
+  for (const [key, val, fp, z, out] of [
+    [a, v, f, zf, pf],
+    [b, u, g, zg, pg],
+  ] as const) {
+    bld.constrain(
+      [[alpha, 1]],
+      [[w(val), 1]],
+      [
+        [w(fp), 1],
+        [w(key), -1],
+      ],
+    );
+    bld.constrain(
+      [[w(z), 1]],
+      [
+        [gamma, 1],
+        [wNext(fp), -1],
+      ],
+      [[wNext(z), 1]],
+    );
+    bld.constrainAt(
+      'first',
+      [[w(z), 1]],
+      [[ONE, 1]],
+      [
+        [gamma, 1],
+        [w(fp), -1],
+      ],
+    );
+    bld.constrainAt('last', [[w(z), 1]], [[ONE, 1]], [[pub(out), 1]]);
+  }
+  const shape = bld.build();
+  const k = 2;
+  const R = FR_MODULUS;
+  const phase1 = (rows: [number, number, number, number][]): { W: Fr[]; x: Fr[] } => ({
+    W: generateWitness(shape, k, (s) => rows[s.step].forEach((val, c) => s.set(c, val))),
+    x: new Array<Fr>(shape.nPublic).fill(0n),
+  });
+  const phase2 = (ch: readonly Fr[], seg: { W: Fr[]; x: Fr[] }): { W: Fr[]; x: Fr[] } => {
+    const [al, ga] = ch;
+    const W = generateWitness(
+      shape,
+      k,
+      (s) => {
+        for (const [key, val, fp, z] of [
+          [a, v, f, zf],
+          [b, u, g, zg],
+        ]) {
+          s.set(fp, (s.get(key) + al * s.get(val)) % R);
+          const factor = (ga - s.get(fp) + R) % R;
+          s.set(z, s.step === 0 ? factor : (s.prev(z) * factor) % R);
+        }
+      },
+      seg.W,
+    );
+    const last = (2 ** k - 1) * shape.m;
+    const x = [...seg.x];
+    x[pf] = W[last + zf];
+    x[pg] = W[last + zg];
+    return { W, x };
+  };
+  const check = (xs: Fr[][]): string | null => {
+    const prod = (p: number): Fr => xs.reduce((acc, x) => (acc * x[p]) % R, 1n);
+    return prod(pf) === prod(pg) ? null : 'pair multisets differ';
+  };
+  const prove = (segs: [number, number, number, number][][]): Uint8Array => {
+    const bundle = transparent as PcsBundle<Commitment, unknown>;
+    const { proof, challenges } = proveSegmentsTwoPhase(
+      shape,
+      bundle,
+      k,
+      segs.map(phase1),
+      (_i, ch, s) => phase2(ch, { W: s.W, x: [...s.x] }),
+      8,
+    );
+    expect(challenges).toHaveLength(2);
+    expect(challenges[0]).not.toBe(challenges[1]);
+    return encodeProof(bundle, proof);
+  };
+  const verify = (bytes: Uint8Array): ReturnType<typeof verifyProofBytes> =>
+    verifyProofBytes({ shape, bundle: transparent as PcsBundle<Commitment, unknown> }, bytes, {
+      allowInsecureSrs: true,
+      checkStatement: (s) => check(s.publicInputs),
+    });
+
+  it('pairs moved between segments verify; the challenges are the verifier’s, in slot order', () => {
+    const v1 = verify(
+      prove([
+        [
+          [1, 10, 3, 30],
+          [2, 20, 4, 40],
+          [3, 30, 1, 10],
+          [4, 40, 5, 50],
+        ],
+        [
+          [5, 50, 6, 60],
+          [6, 60, 7, 70],
+          [7, 70, 8, 80],
+          [8, 80, 2, 20],
+        ],
+      ]),
+    );
+    expect(v1.valid).toBe(true);
+    if (v1.valid) {
+      const [ia, ig] = shape.challengeInputs!;
+      expect(v1.statement.publicInputs[1][ia]).toBe(v1.statement.challenges[0]);
+      expect(v1.statement.publicInputs[1][ig]).toBe(v1.statement.challenges[1]);
+    }
+  });
+
+  it('same keys and same values but different pairs: rejected (α separates the fields)', () => {
+    // Keys {1,2} and values {10,20} on both sides, but paired differently.
+    const v2 = verify(
+      prove([
+        [
+          [1, 10, 1, 20],
+          [2, 20, 2, 10],
+          [3, 30, 3, 30],
+          [4, 40, 4, 40],
+        ],
+      ]),
+    );
+    expect(v2).toMatchObject({ valid: false, stage: 'statement', reason: 'pair multisets differ' });
   });
 });
