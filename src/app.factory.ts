@@ -8,6 +8,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { NextFunction, Request, Response } from 'express';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/env';
 import { ProblemFilter, toProblem } from './common/problem.filter';
@@ -16,18 +17,23 @@ import { buildOpenApiDocument } from './openapi';
 export interface CreateAppOptions {
   /** Buffer Nest's own bootstrap logs instead of printing them (tests, tools). */
   quiet?: boolean;
+  /** Where the JSON log lines go (default stdout). */
+  logStream?: DestinationStream;
 }
 
 export async function createApp(
   config: AppConfig,
   opts: CreateAppOptions = {},
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    bufferLogs: true,
-    bodyParser: false,
-    abortOnError: false,
-    logger: opts.quiet ? false : undefined,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, opts.logStream),
+    {
+      bufferLogs: true,
+      bodyParser: false,
+      abortOnError: false,
+      logger: opts.quiet ? false : undefined,
+    },
+  );
   app.useLogger(app.get(Logger));
   // The largest JSON body: a base64 ELF (4/3 of its size), or two hex inputs
   // (twice theirs); leave room for the other fields.

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { createApiKey, type KeyQuotas } from '../../src/auth/api-keys';
 import { DatabaseService } from '../../src/db/database.service';
@@ -34,7 +35,10 @@ async function withAdmin<T>(serverUrl: string, fn: (c: Client) => Promise<T>): P
   }
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  opts: { logStream?: DestinationStream } = {},
+): Promise<TestApp> {
   const serverUrl = process.env.DATABASE_URL;
   let dbName: string | null = null;
   let databaseEnv: Record<string, string>;
@@ -48,7 +52,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     databaseEnv = { ZKVM_DATA_DIR: ':memory:' };
   }
   const config = loadConfig({ LOG_LEVEL: 'silent', ...databaseEnv, ...env });
-  const app = await createApp(config, { quiet: true });
+  const app = await createApp(config, { quiet: true, logStream: opts.logStream });
   const prisma = app.get(DatabaseService).prisma;
   const newKey = async (name = 'test', quotas: KeyQuotas = {}) =>
     (await createApiKey(prisma, name, quotas)).key;
