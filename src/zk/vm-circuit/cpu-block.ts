@@ -46,6 +46,7 @@ import { Fr } from '../field/fr';
 import { BoundaryStep, UniformBuilder, UniformShape } from '../r1cs/uniform';
 import { CIRCUIT_INSTRUCTIONS, CircuitFormat } from './isa';
 import { Lin, LinLike } from './lin';
+import { KEY_BASE } from './spaces';
 
 const TWO32 = 1n << 32n;
 const TWO64 = 1n << 64n;
@@ -150,6 +151,13 @@ export interface AccessSlot {
   readonly active: Lin;
   readonly addr: Lin;
   readonly value: Lin;
+  /**
+   * The memory argument's view (docs/vm-circuit.md §4): key = KEY_BASE[space] + addr and the
+   * write flag, as combinations that are right whenever the slot is active (the I/O rows of
+   * io-rows.ts extend them with the tape accesses of continuation rows).
+   */
+  readonly key: Lin;
+  readonly write: Lin;
 }
 
 /** Public inputs of a segment instance, in order. */
@@ -837,6 +845,8 @@ export function writeCpu(W: Writer, opts: CpuOptions): { layout: CpuLayout; slot
       active: notPad.minus(cont),
       addr: col(pc),
       value: col(instr),
+      key: col(pc).plus(KEY_BASE.code),
+      write: Lin.ZERO,
     },
     {
       name: 'rs1',
@@ -845,6 +855,8 @@ export function writeCpu(W: Writer, opts: CpuOptions): { layout: CpuLayout; slot
       active: hasRs1.plus(f('ecall')),
       addr: col(rs1Idx),
       value: col(rs1Val),
+      key: col(rs1Idx).plus(KEY_BASE.reg),
+      write: Lin.ZERO,
     },
     {
       name: 'rs2',
@@ -853,6 +865,8 @@ export function writeCpu(W: Writer, opts: CpuOptions): { layout: CpuLayout; slot
       active: hasRs2.plus(f('ecall')),
       addr: col(rs2Idx),
       value: col(rs2Val),
+      key: col(rs2Idx).plus(KEY_BASE.reg),
+      write: Lin.ZERO,
     },
     {
       name: 'memRead',
@@ -861,6 +875,8 @@ export function writeCpu(W: Writer, opts: CpuOptions): { layout: CpuLayout; slot
       active: accessesMem,
       addr: col(memWord),
       value: col(memOld),
+      key: col(memWord).plus(accessesMem.times(KEY_BASE.ram)),
+      write: Lin.ZERO,
     },
     {
       name: 'memWrite',
@@ -869,6 +885,8 @@ export function writeCpu(W: Writer, opts: CpuOptions): { layout: CpuLayout; slot
       active: accessesMem,
       addr: col(memWord),
       value: col(memNew),
+      key: col(memWord).plus(accessesMem.times(KEY_BASE.ram)),
+      write: accessesMem,
     },
     {
       name: 'rd',
@@ -877,6 +895,8 @@ export function writeCpu(W: Writer, opts: CpuOptions): { layout: CpuLayout; slot
       active: writesRd.minus(col(writesX0)).plus(col(ecRead)).plus(col(ecWrite)),
       addr: col(rdIdx),
       value: col(rdVal),
+      key: col(rdIdx).plus(KEY_BASE.reg),
+      write: Lin.of(1),
     },
   ];
 

@@ -22,18 +22,18 @@ const u32 = (...xs: number[]): Uint8Array => new Uint8Array(Uint32Array.from(xs)
 
 describe('stage-2 block shape', () => {
   // Pinned so docs/vm-circuit.md §4 ("Implemented") stays in step with the code.
-  it('has 674 columns (m = 1024), 806 + 15 constraints (q = 1024), 45 of them phase 2', () => {
+  it('has 726 columns (m = 1024), 908 + 37 constraints (q = 1024), 45 columns phase 2', () => {
     const b = vmBlock();
-    expect(b.columns).toBe(674);
+    expect(b.columns).toBe(726);
     expect(b.shape.m).toBe(1024);
-    expect(b.uniformConstraints).toBe(806);
-    expect(b.boundaryConstraints).toBe(15);
+    expect(b.uniformConstraints).toBe(908);
+    expect(b.boundaryConstraints).toBe(37);
     expect(b.shape.q).toBe(1024);
-    expect(b.kinds).toEqual({ bits: 561, bytes: 5, words: 63, field: 45 });
+    expect(b.kinds).toEqual({ bits: 587, bytes: 9, words: 85, field: 45 });
     expect(b.phase2Columns).toBe(45);
     expect(b.shape.phase2Columns).toHaveLength(45);
-    expect(b.shape.transitionRows).toHaveLength(9);
-    expect(b.labels).toHaveLength(821);
+    expect(b.shape.transitionRows).toHaveLength(20);
+    expect(b.labels).toHaveLength(945);
     expect(b.witnessBits).toBe(34);
   });
 
@@ -105,13 +105,13 @@ describe('honest runs satisfy the block and the memory argument', () => {
   it('the verifier factor is the product over prologue and epilogue', () => {
     const { run, image } = runAsm(MEM_PROGRAM, 4);
     const st = run.statement;
-    const pro = prologueEntries(image, st.memoryTop);
+    const pro = prologueEntries(image, st.memoryTop, st.publicInput);
     // Every non-zero code word twice (code and ram), and sp.
     expect(pro.filter((e) => e.key < KEY_BASE.ram)).toHaveLength(
       pro.filter((e) => e.key >= KEY_BASE.ram && e.key < KEY_BASE.reg).length,
     );
     expect(pro[pro.length - 1]).toEqual({ key: regKey(2), value: 0x100000, ts: 0, isWrite: 1 });
-    const epi = epilogueEntries(st.exitCode, st.segments, st.k);
+    const epi = epilogueEntries(st.exitCode, st.publicOutput, st.segments, st.k);
     expect(epi).toEqual([
       { key: regKey(10), value: 3, ts: 8 * (1 + st.segments * 16), isWrite: 0 },
     ]);
@@ -365,5 +365,135 @@ describe('malicious provers (honest algorithm, wrong witness)', () => {
     expect(judge(b.run, { statement: { ...b.run.statement, exitCode: 0 } }).chain).toBe(
       'memory products differ',
     );
+  });
+});
+
+/** Every kind of I/O call: unaligned buffers, a zero byte, a short private read, the log, EOF. */
+const IO_PROGRAM = `
+  li a7, 63          # read(0, sp − 15, 6)
+  li a0, 0
+  addi a1, sp, -15
+  li a2, 6
+  ecall
+  li a7, 63          # read(3, sp − 32, 8): 5 private bytes
+  li a0, 3
+  addi a1, sp, -32
+  li a2, 8
+  ecall
+  li a7, 64          # write(1, sp − 14, 5)
+  li a0, 1
+  addi a1, sp, -14
+  li a2, 5
+  ecall
+  li a7, 64          # write(2, sp − 32, 2): the debug log
+  li a0, 2
+  addi a1, sp, -32
+  li a2, 2
+  ecall
+  li a7, 63          # read(0, sp − 48, 4) at the end of the input: 0
+  li a0, 0
+  addi a1, sp, -48
+  li a2, 4
+  ecall
+  li a7, 93
+  li a0, 0
+  ecall`;
+const IO_OPTIONS: MachineOptions = {
+  ...SMALL,
+  publicInput: Uint8Array.from([0x11, 0x22, 0x00, 0x44, 0x55, 0x66]),
+  privateInput: Uint8Array.from([1, 2, 3, 4, 5]),
+};
+
+describe('I/O ecalls: tapes, cursors and continuation rows', () => {
+  const K = 3;
+  const base = () => runAsm(IO_PROGRAM, K, IO_OPTIONS);
+  const contRows = (rows: CircuitRows) => {
+    const out: number[] = [];
+    for (let r = 0; r < rows.length; r++) if (rows.kind[r] === 1) out.push(r);
+    return out;
+  };
+
+  it('the honest run passes; output and inputs are bound by prologue, epilogue and cursors', () => {
+    const { run, rows } = base();
+    expect(Array.from(run.statement.publicOutput)).toEqual([0x22, 0x00, 0x44, 0x55, 0x66]);
+    // 6 bytes at offset 1: two words; 5 private bytes at offset 0: two words; 5 output bytes at
+    // offset 2: two words; the log write and the EOF read: none.
+    expect(contRows(rows)).toHaveLength(6);
+    expect(run.segments).toBeGreaterThan(3);
+    expect(judge(run)).toEqual({ constraint: null, chain: null });
+  });
+
+  it('an output byte that differs from the epilogue', () => {
+    const { run } = base();
+    const out = Uint8Array.from(run.statement.publicOutput);
+    out[3] ^= 1;
+    const v = judge(run, { statement: { ...run.statement, publicOutput: out } });
+    expect(v).toEqual({ constraint: null, chain: 'memory products differ' });
+  });
+
+  it('an output claimed one byte shorter, or one zero byte longer', () => {
+    const { run } = base();
+    const o = run.statement.publicOutput;
+    for (const out of [o.slice(0, 4), Uint8Array.from([...o, 0])]) {
+      const v = judge(run, { statement: { ...run.statement, publicOutput: out } });
+      expect(v.chain).toBe('the output cursor does not end at the output length');
+    }
+  });
+
+  it('a public input that differs from the prologue', () => {
+    const { run } = base();
+    const inp = Uint8Array.from(run.statement.publicInput);
+    inp[1] ^= 0x80;
+    const v = judge(run, { statement: { ...run.statement, publicInput: inp } });
+    expect(v).toEqual({ constraint: null, chain: 'memory products differ' });
+    const longer = Uint8Array.from([...inp, 7]);
+    expect(judge(run, { statement: { ...run.statement, publicInput: longer } }).chain).toMatch(
+      /I\/O state does not start/,
+    );
+  });
+
+  it('a read ecall that stores a byte other than the public input', () => {
+    const b = base();
+    const r = contRows(b.rows)[0];
+    // The first word gets input bytes 0..2 at offsets 1..3: change the one at offset 2.
+    const neu = (b.rows.memNew[r] ^ 0x00ff0000) >>> 0;
+    const v = judge(b.relayout(lie(b.rows, r, { memNew: neu })));
+    expect(v.constraint?.label).toMatch(READ_RULE);
+  });
+
+  it('a read ecall that also changes a byte outside its buffer', () => {
+    const b = base();
+    const r = contRows(b.rows)[0];
+    const neu = (b.rows.memNew[r] ^ 0x000000ff) >>> 0;
+    const v = judge(b.relayout(lie(b.rows, r, { memNew: neu })));
+    expect(v.constraint?.label).toMatch(/byte 0: kept unless moved/);
+  });
+
+  it('a read at the end of the input that claims 4 bytes', () => {
+    const b = base();
+    const r = rowWhere(b.rows, /^ecall/, rowWhere(b.rows, /^addi a1, sp, -48/));
+    const v = judge(b.relayout(lie(b.rows, r, { rdVal: 4 })));
+    expect(v.constraint?.label).toMatch(/read returns min\(len, left\)/);
+  });
+
+  it('an output write whose last continuation row is skipped', () => {
+    const b = base();
+    const conts = contRows(b.rows);
+    const skip = conts[5];
+    const keep = Array.from({ length: b.rows.length }, (_, i) => i).filter((i) => i !== skip);
+    const rows = { ...b.rows, length: keep.length } as Record<string, unknown>;
+    for (const [name, col] of Object.entries(b.rows)) {
+      if (col instanceof Uint32Array) rows[name] = Uint32Array.from(keep, (i) => col[i]);
+    }
+    const v = judge(b.relayout(rows as unknown as CircuitRows));
+    expect(v.constraint?.label).toMatch(/only continuation rows while bytes are pending/);
+  });
+
+  it('an output write that emits a byte the guest word does not hold', () => {
+    const b = base();
+    const r = contRows(b.rows)[4];
+    const bad = lie(b.rows, r, { memNew: (b.rows.memNew[r] ^ 0x00ff0000) >>> 0 });
+    const v = judge(b.relayout(bad));
+    expect(v.constraint?.label).toMatch(/output write keeps the guest word/);
   });
 });

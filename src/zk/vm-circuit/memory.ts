@@ -34,6 +34,7 @@
 import { Fr, FR_MODULUS } from '../field/fr';
 import { UniformShape } from '../r1cs/uniform';
 import { AccessSlot, CpuLayout, Writer, writeCpu } from './cpu-block';
+import { IO_STATE, IoLayout, writeIo } from './io-rows';
 import { Lin } from './lin';
 
 /** Bits of the sorted lane's range check: keys, timestamps and their gaps are below 2^34. */
@@ -44,19 +45,8 @@ export const WRITE_TAG = 2 ** KEY_BITS;
 export const SLOTS = 6;
 export const TS_STRIDE = 8;
 
-/**
- * Address spaces as disjoint ranges of one key, each below 2^34 (docs/vm-circuit.md §4). Code
- * is at 0 so that a pc that left the code range (a field element near the modulus, or past the
- * last code word) has no key any entry can carry. The tapes are reserved for continuation rows.
- */
-export const KEY_BASE = {
-  code: 0,
-  ram: 2 ** 32,
-  reg: 2 ** 33,
-  pubin: 2 ** 33 + 2 ** 30,
-  pubout: 2 ** 33 + 2 ** 31,
-} as const;
-export type Space = keyof typeof KEY_BASE;
+export { KEY_BASE, MAX_TAPE_BYTES } from './spaces';
+export type { Space } from './spaces';
 
 /** Public inputs of a segment of the stage-2 block, in slot order. */
 export const VM_PUBLIC_INPUTS = [
@@ -71,6 +61,7 @@ export const VM_PUBLIC_INPUTS = [
   'sortedKeyOut',
   'sortedValueOut',
   'sortedTsOut',
+  ...IO_STATE.flatMap((n) => [`${n}In` as const, `${n}Out` as const]),
   'alpha',
   'gamma',
   'execProd',
@@ -79,10 +70,8 @@ export const VM_PUBLIC_INPUTS = [
 export type VmPublicName = (typeof VM_PUBLIC_INPUTS)[number];
 
 export interface ExecSlotLayout {
+  /** Key, value, activity and write flag as combinations of the row's columns. */
   readonly slot: AccessSlot;
-  readonly isWrite: 0 | 1;
-  /** key = KEY_BASE[space] + addr, as a combination of the row's columns. */
-  readonly key: Lin;
   /** Phase 2: α·(value + α·ts), the fingerprint factor f and the running product after it. */
   readonly c: number;
   readonly f: number;
@@ -124,6 +113,7 @@ export interface MemoryLayout {
 export interface VmBlock {
   readonly shape: UniformShape;
   readonly cpu: CpuLayout;
+  readonly io: IoLayout;
   readonly mem: MemoryLayout;
   readonly labels: readonly string[];
   readonly uniformConstraints: number;
@@ -149,7 +139,8 @@ export function vmBlock(): VmBlock {
 
 function buildVmBlock(): VmBlock {
   const W = new Writer();
-  const { layout: cpu, slots } = writeCpu(W, { continuation: true });
+  const { layout: cpu, slots: cpuSlots } = writeCpu(W, { continuation: true });
+  const { io, slots } = writeIo(W, cpu, cpuSlots);
   const col = (j: number): Lin => Lin.col(j);
 
   // ---- phase-1 columns ----------------------------------------------------------------------
@@ -176,6 +167,10 @@ function buildVmBlock(): VmBlock {
   const keyOut = W.publicInput('sortedKeyOut');
   const valueOut = W.publicInput('sortedValueOut');
   const tsOut = W.publicInput('sortedTsOut');
+  for (const n of IO_STATE) {
+    W.at('first', col(io.state[n]), W.publicInput(`${n}In`), `${n}[0] = ${n}In`);
+    W.at('last', col(io.stateN[n]), W.publicInput(`${n}Out`), `${n}N[T−1] = ${n}Out`);
+  }
   const alpha = W.challenge('alpha');
   const gamma = W.challenge('gamma');
   const execProdOut = W.publicInput('execProd', 2);
@@ -186,8 +181,6 @@ function buildVmBlock(): VmBlock {
   const prevExecProd = W.col('field', 2);
   const exec: ExecSlotLayout[] = slots.map((slot) => ({
     slot,
-    isWrite: slot.isWrite ? 1 : 0,
-    key: slot.addr.plus(KEY_BASE[slot.space]),
     c: W.col('field', 2),
     f: W.col('field', 2),
     prod: W.col('field', 2),
@@ -213,7 +206,7 @@ function buildVmBlock(): VmBlock {
       col(e.c),
       `exec ${e.slot.name}: α·(value + α·ts)`,
     );
-    const phi = e.key.plus(e.isWrite * WRITE_TAG).plus(col(e.c));
+    const phi = e.slot.key.plus(e.slot.write.times(WRITE_TAG)).plus(col(e.c));
     W.mul(
       e.slot.active,
       gamma.minus(phi).minus(1),
@@ -301,6 +294,7 @@ function buildVmBlock(): VmBlock {
   return {
     shape,
     cpu,
+    io,
     mem: {
       g,
       exec,

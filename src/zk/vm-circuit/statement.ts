@@ -7,7 +7,8 @@
  */
 import { Fr, FR_MODULUS } from '../field/fr';
 import { ProgramImage } from '../../vm/program-image';
-import { KEY_BASE, SLOTS, TS_STRIDE, VmPublicName, factor } from './memory';
+import { IO_STATE } from './io-rows';
+import { KEY_BASE, MAX_TAPE_BYTES, SLOTS, TS_STRIDE, VmPublicName, factor } from './memory';
 
 /** One entry of the memory lists, as the verifier or the prover's sort sees it. */
 export interface MemoryEntry {
@@ -24,6 +25,8 @@ export interface MemoryStatement {
   memoryTop: number;
   /** a0 of the exit call, as an unsigned 32-bit pattern. */
   exitCode: number;
+  publicInput: Uint8Array;
+  publicOutput: Uint8Array;
   /** Segments and their size: N·2^k rows in all, so the epilogue's ts is 8·(1 + N·2^k). */
   segments: number;
   k: number;
@@ -41,10 +44,15 @@ export function endTimestamp(segments: number, k: number): number {
 
 /**
  * The prologue, all at ts = 0: every non-zero word of the image (the words of executable
- * segments twice, in code space for fetches and in ram for loads of read-only data), and sp.
- * Zero words and the other registers need no entry: a first read returns 0.
+ * segments twice, in code space for fetches and in ram for loads of read-only data), sp, and
+ * every non-zero byte of the public input. Zero words, zero bytes and the other registers need
+ * no entry: a first read returns 0.
  */
-export function prologueEntries(image: ProgramImage, memoryTop: number): MemoryEntry[] {
+export function prologueEntries(
+  image: ProgramImage,
+  memoryTop: number,
+  publicInput: Uint8Array,
+): MemoryEntry[] {
   const out: MemoryEntry[] = [];
   for (const seg of image.segments) {
     if (seg.vaddr % 4 !== 0) throw new RangeError('image segments must be word-aligned');
@@ -59,20 +67,35 @@ export function prologueEntries(image: ProgramImage, memoryTop: number): MemoryE
     }
   }
   out.push({ key: regKey(SP), value: memoryTop >>> 0, ts: 0, isWrite: 1 });
+  publicInput.forEach((b, i) => {
+    if (b !== 0) out.push({ key: KEY_BASE.pubin + i, value: b, ts: 0, isWrite: 1 });
+  });
   return out;
 }
 
-/** The epilogue, at the end timestamp: a read of a0, which holds the exit code after exit. */
-export function epilogueEntries(exitCode: number, segments: number, k: number): MemoryEntry[] {
-  return [{ key: regKey(A0), value: exitCode >>> 0, ts: endTimestamp(segments, k), isWrite: 0 }];
+/**
+ * The epilogue, at the end timestamp: a read of a0 (the exit code: the exit ecall reads a0 and
+ * nothing runs after it) and a read of every byte of the public output, zeros included (the
+ * output cursor, checked against the length, says no byte past them was written).
+ */
+export function epilogueEntries(
+  exitCode: number,
+  publicOutput: Uint8Array,
+  segments: number,
+  k: number,
+): MemoryEntry[] {
+  const ts = endTimestamp(segments, k);
+  const out: MemoryEntry[] = [{ key: regKey(A0), value: exitCode >>> 0, ts, isWrite: 0 }];
+  publicOutput.forEach((b, i) => out.push({ key: KEY_BASE.pubout + i, value: b, ts, isWrite: 0 }));
+  return out;
 }
 
 /** Π (γ − φ(e)) over the prologue and the epilogue: the verifier's factor on the exec side. */
 export function boundaryFactor(stmt: MemoryStatement, alpha: Fr, gamma: Fr): Fr {
   let acc = 1n;
   const entries = [
-    ...prologueEntries(stmt.image, stmt.memoryTop),
-    ...epilogueEntries(stmt.exitCode, stmt.segments, stmt.k),
+    ...prologueEntries(stmt.image, stmt.memoryTop, stmt.publicInput),
+    ...epilogueEntries(stmt.exitCode, stmt.publicOutput, stmt.segments, stmt.k),
   ];
   for (const e of entries) {
     acc = (acc * factor(e.key, e.value, e.ts, e.isWrite, alpha, gamma)) % FR_MODULUS;
@@ -100,8 +123,18 @@ export function checkSegments(
   if (publics.length !== stmt.segments) return `expected ${stmt.segments} segments`;
   if (stmt.segments * T * TS_STRIDE + 2 * TS_STRIDE >= 2 ** 34)
     return 'too many rows for 34-bit timestamps';
+  if (stmt.publicInput.length >= MAX_TAPE_BYTES || stmt.publicOutput.length >= MAX_TAPE_BYTES)
+    return 'public input or output too long';
   const first = publics[0];
   if (first.pcIn !== BigInt(stmt.image.entry)) return 'segment 0: pcIn is not the entry point';
+  if (
+    first.pubCurIn !== 0n ||
+    first.privCurIn !== 0n ||
+    first.outCurIn !== 0n ||
+    first.ioLeftIn !== 0n ||
+    first.pubLenIn !== BigInt(stmt.publicInput.length)
+  )
+    return 'segment 0: I/O state does not start empty with the public input length';
   if (first.haltedIn !== 0n) return 'segment 0: starts halted';
   if (first.sortedKeyIn !== 0n || first.sortedValueIn !== 0n || first.sortedTsIn !== 0n)
     return 'segment 0: sorted lane does not start at the sentinel';
@@ -122,11 +155,17 @@ export function checkSegments(
         p.sortedTsOut !== q.sortedTsIn
       )
         return `segments ${i}/${i + 1}: sorted lane does not continue`;
+      for (const n of IO_STATE) {
+        if (p[`${n}Out`] !== q[`${n}In`]) return `segments ${i}/${i + 1}: ${n} does not continue`;
+      }
     }
     execProd = (execProd * p.execProd) % FR_MODULUS;
     sortedProd = (sortedProd * p.sortedProd) % FR_MODULUS;
   }
-  if (publics[publics.length - 1].haltedOut !== 1n) return 'the last segment has not halted';
+  const last = publics[publics.length - 1];
+  if (last.haltedOut !== 1n) return 'the last segment has not halted';
+  if (last.outCurOut !== BigInt(stmt.publicOutput.length))
+    return 'the output cursor does not end at the output length';
   if (execProd !== sortedProd) return 'memory products differ';
   return null;
 }

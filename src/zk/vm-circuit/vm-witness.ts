@@ -14,6 +14,7 @@ import { Fr, FR_MODULUS } from '../field/fr';
 import { Machine, MachineOptions, RunResult } from '../../vm/machine';
 import { ProgramImage } from '../../vm/program-image';
 import { resolveMemoryLimits } from '../../vm/memory-map';
+import { KEY_BASE } from './spaces';
 import { CpuLayout } from './cpu-block';
 import { Lin } from './lin';
 import {
@@ -35,6 +36,15 @@ import {
   sortedCapacity,
 } from './statement';
 import { RowInput, fillRow } from './witness';
+import { IO_STATE, IoLayout } from './io-rows';
+import {
+  FD_DEBUG_LOG,
+  FD_PRIVATE_INPUT,
+  FD_PUBLIC_INPUT,
+  FD_PUBLIC_OUTPUT,
+  SYS_READ,
+  SYS_WRITE,
+} from '../../vm/syscalls';
 
 const P = FR_MODULUS;
 
@@ -58,7 +68,7 @@ class U32Columns {
   }
 }
 
-const ROW_FIELDS = 10;
+const ROW_FIELDS = 12;
 // Column order of CircuitRows.
 const F_KIND = 0;
 const F_PC = 1;
@@ -70,6 +80,8 @@ const F_RD = 6;
 const F_OLD = 7;
 const F_NEW = 8;
 const F_ADDR = 9;
+const F_BUF = 10;
+const F_LEN = 11;
 
 export const ROW_INSTR = 0;
 export const ROW_CONT = 1;
@@ -88,6 +100,13 @@ export interface CircuitRows {
   readonly memNew: Uint32Array;
   /** Word address of a continuation row. */
   readonly addr: Uint32Array;
+  /** a1 and a2 of an I/O ecall row. */
+  readonly buf: Uint32Array;
+  readonly len: Uint32Array;
+  /** What the run read and wrote: the tapes' contents and lengths. */
+  readonly publicInput: Uint8Array;
+  readonly privateInputLength: number;
+  readonly publicOutput: Uint8Array;
 }
 
 /** Runs the program with a trace and expands I/O ecalls into continuation rows. */
@@ -101,8 +120,23 @@ export function circuitRows(
   for (; !step.done; step = gen.next()) {
     const seg = step.value;
     const io = seg.io;
+    const ec = seg.ecalls;
     let j = 0;
+    let e = 0;
     for (let r = 0; r < seg.length; r++) {
+      let buf = 0;
+      let len = 0;
+      let moves = false;
+      if (e < ec.row.length && ec.row[e] === r) {
+        const num = ec.number[e];
+        if (num === SYS_READ || num === SYS_WRITE) {
+          buf = ec.a1[e];
+          len = ec.a2[e];
+          // The debug log is not part of the statement: its words need no continuation rows.
+          moves = !(num === SYS_WRITE && ec.a0[e] === FD_DEBUG_LOG);
+        }
+        e++;
+      }
       out.push([
         ROW_INSTR,
         seg.pc[r],
@@ -114,10 +148,12 @@ export function circuitRows(
         seg.memOld[r],
         seg.memNew[r],
         0,
+        buf,
+        len,
       ]);
       for (; j < io.row.length && io.row[j] === r; j++) {
         const pc = seg.nextPc[r];
-        out.push([ROW_CONT, pc, 0, pc, 0, 0, 0, io.old[j], io.new[j], io.addr[j]]);
+        if (moves) out.push([ROW_CONT, pc, 0, pc, 0, 0, 0, io.old[j], io.new[j], io.addr[j], 0, 0]);
       }
     }
   }
@@ -136,6 +172,11 @@ export function circuitRows(
       memOld: c[F_OLD],
       memNew: c[F_NEW],
       addr: c[F_ADDR],
+      buf: c[F_BUF],
+      len: c[F_LEN],
+      publicInput: options.publicInput ?? new Uint8Array(0),
+      privateInputLength: options.privateInput?.length ?? 0,
+      publicOutput: step.value.publicOutput,
     },
     result: step.value,
   };
@@ -213,7 +254,7 @@ interface CompiledSlot {
   active: Compiled;
   key: Compiled;
   value: Compiled;
-  isWrite: number;
+  write: Compiled;
 }
 const compiledSlots = new WeakMap<VmBlock, CompiledSlot[]>();
 function slotsOf(block: VmBlock): CompiledSlot[] {
@@ -221,9 +262,9 @@ function slotsOf(block: VmBlock): CompiledSlot[] {
   if (!c) {
     c = block.mem.exec.map((e) => ({
       active: compile(e.slot.active),
-      key: compile(e.key),
+      key: compile(e.slot.key),
       value: compile(e.slot.value),
-      isWrite: e.isWrite,
+      write: compile(e.slot.write),
     }));
     compiledSlots.set(block, c);
   }
@@ -256,6 +297,9 @@ export interface VmRun {
   /** Number of active exec entries, and of prologue + epilogue entries. */
   readonly execEntries: number;
   readonly boundaryEntries: number;
+  /** I/O state at rows 0, 2^k, 2·2^k, … of the trace, and after its last row. */
+  readonly ioStates: readonly IoState[];
+  readonly finalIoState: IoState;
 }
 
 export interface VmRunOptions {
@@ -308,37 +352,45 @@ export function layoutRun(
   let count = 0;
   const scratch = new Float64Array(m);
   const input: RowInput = rowInputScratch();
+  const st = initialIoState(rows);
+  // The I/O state at the start of every 2^k rows (and after the last row, for padding).
+  const ioStates: IoState[] = [];
   for (let r = 0; r < n; r++) {
+    if (r % T === 0) ioStates.push(Float64Array.from(st));
     scratch.fill(0);
     fillCircuitRow(L, scratch, 0, rows, r, input);
+    fillIo(L, block.io, scratch, 0, rows, r, st);
     for (let s = 0; s < SLOTS; s++) {
       const cs = slots[s];
       if (evalAt(cs.active, scratch, 0) === 0) continue;
       eKey[count] = evalAt(cs.key, scratch, 0);
       eVal[count] = evalAt(cs.value, scratch, 0);
       eTs[count] = TS_STRIDE * (1 + r) + s;
-      eW[count] = cs.isWrite;
+      eW[count] = evalAt(cs.write, scratch, 0);
       count++;
     }
   }
   const execEntries = count;
+  const finalIoState = Float64Array.from(st);
 
   // Segments: enough rows for the trace, enough sorted slots for every entry.
-  const prologue = prologueEntries(image, memoryTop);
+  const prologue = prologueEntries(image, memoryTop, rows.publicInput);
   let segments = Math.max(1, Math.ceil(n / T));
-  const boundaryCount = prologue.length + 1;
+  const boundaryCount = prologue.length + 1 + rows.publicOutput.length;
   while (sortedCapacity(segments, k) < execEntries + boundaryCount) segments++;
   segments += runOptions.extraSegments ?? 0;
   const statement: MemoryStatement = {
     image,
     memoryTop,
     exitCode: exitCode >>> 0,
+    publicInput: rows.publicInput,
+    publicOutput: rows.publicOutput,
     segments,
     k,
   };
   const boundary: MemoryEntry[] = [
     ...prologue,
-    ...epilogueEntries(statement.exitCode, segments, k),
+    ...epilogueEntries(statement.exitCode, rows.publicOutput, segments, k),
   ];
 
   // The sorted list: indices ordered by (key, ts).
@@ -376,11 +428,151 @@ export function layoutRun(
     sorted,
     execEntries,
     boundaryEntries: boundary.length,
+    ioStates,
+    finalIoState,
   };
 }
 
 function rowInputScratch(): RowInput {
   return { pc: 0, instr: 0, nextPc: 0, rs1Val: 0, rs2Val: 0, rdVal: 0, memOld: 0, memNew: 0 };
+}
+
+/** The carried I/O state (io-rows.ts), in IO_STATE order. */
+export type IoState = Float64Array;
+const S_PUB_CUR = 0;
+const S_PRIV_CUR = 1;
+const S_OUT_CUR = 2;
+const S_PUB_LEN = 3;
+const S_PRIV_LEN = 4;
+const S_ADDR = 5;
+const S_LEFT = 6;
+const S_POS = 7;
+const S_PUB = 8;
+const S_PRIV = 9;
+const S_OUT = 10;
+
+function initialIoState(rows: CircuitRows): IoState {
+  const st = new Float64Array(IO_STATE.length);
+  st[S_PUB_LEN] = rows.publicInput.length;
+  st[S_PRIV_LEN] = rows.privateInputLength;
+  return st;
+}
+
+/**
+ * Writes the I/O columns of a row already filled by fillRow/fillContinuation (or a padding row):
+ * the header's kind, buf, len, min(len, left) through the sum unit, or the continuation's bytes
+ * and tape keys; then the state in and out, and advances `st` to the out state.
+ */
+export function fillIo(
+  L: CpuLayout,
+  IO: IoLayout,
+  out: Float64Array,
+  off: number,
+  rows: CircuitRows | null,
+  r: number,
+  st: IoState,
+): void {
+  const n = IO_STATE.length;
+  for (let i = 0; i < n; i++) out[off + IO.state[IO_STATE[i]]] = st[i];
+  const next = Float64Array.from(st);
+  next[S_ADDR] = 0;
+  next[S_LEFT] = 0;
+  next[S_POS] = 0;
+  next[S_PUB] = 0;
+  next[S_PRIV] = 0;
+  next[S_OUT] = 0;
+  out[off + IO.fdLow] = out[off + L.bBits[0]] * out[off + L.bBits[1]];
+  const isEcallIo =
+    rows !== null &&
+    rows.kind[r] === ROW_INSTR &&
+    (out[off + L.ecRead] === 1 || out[off + L.ecWrite] === 1);
+  if (isEcallIo) {
+    const fd = out[off + L.rs2Val];
+    const read = out[off + L.ecRead] === 1;
+    const rdPub = read && fd === FD_PUBLIC_INPUT ? 1 : 0;
+    const rdPriv = read && fd === FD_PRIVATE_INPUT ? 1 : 0;
+    const wrOut = !read && fd === FD_PUBLIC_OUTPUT ? 1 : 0;
+    const wrLog = !read && fd === FD_DEBUG_LOG ? 1 : 0;
+    out[off + IO.rdPub] = rdPub;
+    out[off + IO.rdPriv] = rdPriv;
+    out[off + IO.wrOut] = wrOut;
+    out[off + IO.wrLog] = wrLog;
+    if (rdPub + rdPriv + wrOut + wrLog === 0) {
+      // An undefined descriptor: the sum unit shows it is none of the defined ones.
+      const b0 = fd & 1;
+      const b1 = (fd >>> 1) & 1;
+      out[off + (read ? IO.badRead : IO.badWrite)] = 1;
+      setSum(L, out, off, read ? fd - 3 * b0 * b1 : fd - 2 * b0 - 3 * b1 + 2 * b0 * b1 + 1, 0);
+    }
+    const buf = rows.buf[r];
+    const len = rows.len[r];
+    out[off + IO.buf] = buf;
+    out[off + IO.len] = len;
+    const res = out[off + L.res];
+    if (rdPub || rdPriv) {
+      const left = rdPub ? st[S_PUB_LEN] - st[S_PUB_CUR] : st[S_PRIV_LEN] - st[S_PRIV_CUR];
+      out[off + IO.left] = left;
+      const full = len - left + 2 ** 32;
+      const carry = full >= 2 ** 32 ? 1 : 0;
+      setSum(L, out, off, full - carry * 2 ** 32, carry);
+      out[off + IO.minSel] = carry * (len - left);
+    }
+    const tape = rdPub ? S_PUB_CUR : rdPriv ? S_PRIV_CUR : wrOut ? S_OUT_CUR : -1;
+    if (tape >= 0) {
+      next[tape] = st[tape] + res;
+      next[S_ADDR] = buf;
+      next[S_LEFT] = res;
+      next[S_POS] = st[tape];
+      next[S_PUB] = rdPub;
+      next[S_PRIV] = rdPriv;
+      next[S_OUT] = wrOut;
+    }
+  } else if (rows !== null && rows.kind[r] === ROW_CONT) {
+    const word = out[off + L.memWord];
+    const first = st[S_ADDR] - word;
+    const k = Math.min(4 - first, st[S_LEFT]);
+    const neu = out[off + L.memNew];
+    const tapeOn = st[S_PUB] + st[S_OUT];
+    for (let i = 0; i < 4; i++) {
+      const moved = i >= first && i < first + k ? 1 : 0;
+      out[off + IO.start[i]] = i === first ? 1 : 0;
+      out[off + IO.mask[i]] = moved;
+      out[off + IO.bytes[i]] = Math.floor(neu / 2 ** (8 * i)) % 256;
+      out[off + IO.act[i]] = moved * tapeOn;
+    }
+    const base =
+      st[S_PUB] * KEY_BASE.pubin + st[S_PRIV] * KEY_BASE.privin + st[S_OUT] * KEY_BASE.pubout;
+    const tapeKey = base + st[S_POS] - first;
+    out[off + IO.tapeKey] = tapeKey;
+    out[off + IO.tapeKey0] = tapeKey - out[off + L.pc];
+    out[off + IO.outCont] = st[S_OUT];
+    next[S_ADDR] = word + 4;
+    next[S_LEFT] = st[S_LEFT] - k;
+    next[S_POS] = st[S_POS] + k;
+    next[S_PUB] = st[S_PUB];
+    next[S_PRIV] = st[S_PRIV];
+    next[S_OUT] = st[S_OUT];
+  }
+  for (let i = 0; i < n; i++) out[off + IO.stateN[IO_STATE[i]]] = next[i];
+  st.set(next);
+}
+
+/** The sum unit set to a 33-bit value: bits, carry, zero test and the signed-compare mix. */
+function setSum(L: CpuLayout, out: Float64Array, off: number, sum: number, carry: number): void {
+  out[off + L.sum] = sum;
+  let pop = 0;
+  for (let i = 0; i < 32; i++) {
+    const b = Math.floor(sum / 2 ** i) % 2;
+    out[off + L.sBits[i]] = b;
+    pop += b;
+  }
+  out[off + L.cSum] = carry;
+  const zero = pop === 0 ? 1 : 0;
+  out[off + L.sumIsZero] = zero;
+  for (let i = 0; i < 6; i++) out[off + L.popBits[i]] = ((pop - 1 + zero) >>> i) & 1;
+  const differ = out[off + L.aBits[31]] !== out[off + L.bBits[31]] ? 1 : 0;
+  out[off + L.ltMix] = (1 - carry) * differ;
+  out[off + L.place] = (1 + 255 * (sum % 2)) * (1 + 65535 * (Math.floor(sum / 2) % 2));
 }
 
 function fillCircuitRow(
@@ -416,11 +608,17 @@ export function segmentValues(run: VmRun, i: number): SegmentWitness1 {
   const values = new Float64Array(T * m);
   const input = rowInputScratch();
   const endPc = rows.nextPc[rows.length - 1];
+  const st = Float64Array.from(i < run.ioStates.length ? run.ioStates[i] : run.finalIoState);
   for (let t = 0; t < T; t++) {
     const r = i * T + t;
     const off = t * m;
-    if (r < rows.length) fillCircuitRow(L, values, off, rows, r, input);
-    else fillRow(L, values, off, null, endPc);
+    if (r < rows.length) {
+      fillCircuitRow(L, values, off, rows, r, input);
+      fillIo(L, block.io, values, off, rows, r, st);
+    } else {
+      fillRow(L, values, off, null, endPc);
+      fillIo(L, block.io, values, off, null, 0, st);
+    }
     values[off + M.g] = 1 + r;
   }
   // The sorted lane: global position p = (i·T + t)·6 + j; past the list, inactive copies.
@@ -479,6 +677,15 @@ function setGap(values: Float64Array, off: number, bits: readonly number[], gap:
   }
 }
 
+function ioPublics(v: Float64Array, last: number, block: VmBlock): Record<string, Fr> {
+  const out: Record<string, Fr> = {};
+  for (const n of IO_STATE) {
+    out[`${n}In`] = fr(v[block.io.state[n]]);
+    out[`${n}Out`] = fr(v[last + block.io.stateN[n]]);
+  }
+  return out;
+}
+
 const fr = (v: number): Fr => {
   if (v === 0) return 0n;
   if (v === 1) return 1n;
@@ -524,7 +731,7 @@ export function segmentInstance(
       const e = M.exec[s];
       const value = fr(evalAt(cs.value, v, off));
       const c = (alpha * ((value + BigInt(TS_STRIDE) * aG + BigInt(s) * alpha) % P)) % P;
-      const phi = (fr(evalAt(cs.key, v, off)) + BigInt(cs.isWrite) * tag + c) % P;
+      const phi = (fr(evalAt(cs.key, v, off)) + fr(evalAt(cs.write, v, off)) * tag + c) % P;
       const active = fr(evalAt(cs.active, v, off));
       const f = (1n + active * ((gamma - phi - 1n + 2n * P) % P)) % P;
       execProd = (execProd * f) % P;
@@ -581,6 +788,7 @@ export function phase1Publics(
     sortedKeyOut: fr(v[last + lastSorted.key]),
     sortedValueOut: fr(v[last + lastSorted.value]),
     sortedTsOut: fr(v[last + lastSorted.ts]),
+    ...ioPublics(v, last, block),
     alpha: 0n,
     gamma: 0n,
     execProd: 0n,
