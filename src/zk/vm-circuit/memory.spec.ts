@@ -5,7 +5,7 @@ import { findUnsatisfied } from '../r1cs/uniform';
 import { loadElf } from '../../vm/elf-loader';
 import { Machine, MachineOptions } from '../../vm/machine';
 import { TraceChecker } from '../../vm/trace-check';
-import { KEY_BASE, VM_PUBLIC_INPUTS, factor, vmBlock } from './memory';
+import { KEY_BASE, VM_PUBLIC_INPUTS, WRITE_TAG, factor, vmBlock } from './memory';
 import { DIRECTED } from './programs';
 import { SMALL } from './spec-helpers';
 import {
@@ -285,6 +285,30 @@ describe('malicious provers (honest algorithm, wrong witness)', () => {
     expect(swapped.sorted.length).toBe(s.length);
     const v = judge(swapped);
     expect(v.constraint?.label).toMatch(ORDER_RULE);
+  });
+
+  it('a write of 0 hidden as a read at key + 2^34 (same φ), so a stale value survives', () => {
+    const b = runAsm('li a0, 5\n li a0, 0\n mv a1, a0\n li a0, 1\n li a7, 93\n ecall', K, MEM_OPTIONS);
+    const r = rowWhere(b.rows, /^addi a1, a0, 0/);
+    const run = b.relayout(lie(b.rows, r, { rs1Val: 5, rdVal: 5 }));
+    const s = run.sorted;
+    const a0 = regKey(10);
+    let w = 0;
+    while (!(s.key[w] === a0 && s.isWrite[w] === 1 && s.value[w] === 0)) w++;
+    const hidden = {
+      at: s.length - 1,
+      key: a0 + WRITE_TAG,
+      value: 0,
+      ts: s.ts[w],
+      isWrite: 0 as const,
+    };
+    const cheat = editSorted(editSorted(run, { drop: w }), { insert: hidden });
+    // Sorted, consistent and a permutation as far as φ can tell: only the key bound catches it.
+    expect(judge(cheat)).toEqual({
+      constraint: null,
+      chain: 'the sorted lane ends beyond the key range',
+    });
+    expect(judge(run).constraint?.label).toMatch(READ_RULE);
   });
 
   it('an inactive sorted slot that carries a write of its own', () => {

@@ -8,7 +8,15 @@
 import { Fr, FR_MODULUS } from '../field/fr';
 import { ProgramImage } from '../../vm/program-image';
 import { IO_STATE } from './io-rows';
-import { KEY_BASE, MAX_TAPE_BYTES, SLOTS, TS_STRIDE, VmPublicName, factor } from './memory';
+import {
+  KEY_BASE,
+  MAX_TAPE_BYTES,
+  SLOTS,
+  TS_STRIDE,
+  VmPublicName,
+  WRITE_TAG,
+  factor,
+} from './memory';
 
 /** One entry of the memory lists, as the verifier or the prover's sort sees it. */
 export interface MemoryEntry {
@@ -164,6 +172,9 @@ export function checkSegments(
   }
   const last = publics[publics.length - 1];
   if (last.haltedOut !== 1n) return 'the last segment has not halted';
+  // Keys only grow along the sorted lane: bounding the last one bounds them all, which makes
+  // key + 2^34·isWrite in φ injective (docs/vm-circuit.md §4).
+  if (last.sortedKeyOut >= BigInt(WRITE_TAG)) return 'the sorted lane ends beyond the key range';
   if (last.outCurOut !== BigInt(stmt.publicOutput.length))
     return 'the output cursor does not end at the output length';
   if (execProd !== sortedProd) return 'memory products differ';

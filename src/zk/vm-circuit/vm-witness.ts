@@ -36,7 +36,7 @@ import {
   sortedCapacity,
 } from './statement';
 import { RowInput, fillRow } from './witness';
-import { IO_STATE, IoLayout } from './io-rows';
+import { IO_STATE, IoLayout, IoStateName } from './io-rows';
 import {
   FD_DEBUG_LOG,
   FD_PRIVATE_INPUT,
@@ -677,8 +677,12 @@ function setGap(values: Float64Array, off: number, bits: readonly number[], gap:
   }
 }
 
-function ioPublics(v: Float64Array, last: number, block: VmBlock): Record<string, Fr> {
-  const out: Record<string, Fr> = {};
+function ioPublics(
+  v: Float64Array,
+  last: number,
+  block: VmBlock,
+): Record<`${IoStateName}${'In' | 'Out'}`, Fr> {
+  const out = {} as Record<`${IoStateName}${'In' | 'Out'}`, Fr>;
   for (const n of IO_STATE) {
     out[`${n}In`] = fr(v[block.io.state[n]]);
     out[`${n}Out`] = fr(v[last + block.io.stateN[n]]);
