@@ -28,7 +28,8 @@
  *    ecall and only pad rows follow a pad row); boundary: pc[0] = pcIn, nextPc[T−1] = pcOut,
  *    pad[0] = haltedIn, pad[T−1] + exit[T−1] = haltedOut.
  *
- * WHAT IS NOT CONSTRAINED YET (stage 2, docs/vm-circuit.md §3–4):
+ * WHAT THIS BLOCK ALONE DOES NOT CONSTRAIN (the stage-2 block, memory.ts and io-rows.ts, adds
+ * it on top of writeCpu with continuation rows; docs/vm-circuit.md §3–4):
  *  - that instr is the code word at pc, that rs1Val/rs2Val/memOld are the values last written
  *    (the memory argument over the access slots exposed in `slots`); pc and nextPc are field
  *    sums (pc + imm), which equal the VM's 32-bit sums on every code address because code lies

@@ -288,7 +288,11 @@ describe('malicious provers (honest algorithm, wrong witness)', () => {
   });
 
   it('a write of 0 hidden as a read at key + 2^34 (same φ), so a stale value survives', () => {
-    const b = runAsm('li a0, 5\n li a0, 0\n mv a1, a0\n li a0, 1\n li a7, 93\n ecall', K, MEM_OPTIONS);
+    const b = runAsm(
+      'li a0, 5\n li a0, 0\n mv a1, a0\n li a0, 1\n li a7, 93\n ecall',
+      K,
+      MEM_OPTIONS,
+    );
     const r = rowWhere(b.rows, /^addi a1, a0, 0/);
     const run = b.relayout(lie(b.rows, r, { rs1Val: 5, rdVal: 5 }));
     const s = run.sorted;
