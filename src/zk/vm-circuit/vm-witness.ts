@@ -767,6 +767,21 @@ export function segmentInstance(
 }
 
 /**
+ * What a segment commits in phase 1 (src/zk/folding/two-phase.ts): W with the phase-2 columns
+ * 0, and x with the challenge and phase-2 slots 0.
+ */
+export function phase1Witness(
+  seg: SegmentWitness1,
+  block: VmBlock = vmBlock(),
+): { W: Fr[]; x: Fr[] } {
+  const v = seg.values;
+  const W = new Array<Fr>(v.length);
+  for (let i = 0; i < v.length; i++) W[i] = fr(v[i]);
+  const p = phase1Publics(seg, block);
+  return { W, x: VM_PUBLIC_INPUTS.map((name) => p[name]) };
+}
+
+/**
  * The phase-1 public inputs of a segment (read off its boundary rows), with the challenge and
  * phase-2 slots 0: what the global challenge transcript absorbs (src/zk/folding/two-phase.ts).
  */
