@@ -16,24 +16,33 @@ import {
   regKey,
 } from './statement';
 import { ALPHA, GAMMA, editSorted, judge, rowWhere, runAsm, runImage } from './vm-spec-helpers';
-import { CircuitRows, prepareRun, segmentInstance, segmentValues } from './vm-witness';
+import {
+  CircuitRows,
+  circuitRows,
+  layoutRun,
+  prepareRun,
+  segmentInstance,
+  segmentValues,
+} from './vm-witness';
+import { assemble } from '../../vm/asm/assembler';
+import { ProgramImage } from '../../vm/program-image';
 
 const u32 = (...xs: number[]): Uint8Array => new Uint8Array(Uint32Array.from(xs).buffer);
 
 describe('stage-2 block shape', () => {
   // Pinned so docs/vm-circuit.md §4 ("Implemented") stays in step with the code.
-  it('has 726 columns (m = 1024), 908 + 37 constraints (q = 1024), 45 columns phase 2', () => {
+  it('has 790 columns (m = 1024), 975 + 39 constraints (q = 1024), 45 columns phase 2', () => {
     const b = vmBlock();
-    expect(b.columns).toBe(726);
+    expect(b.columns).toBe(790);
     expect(b.shape.m).toBe(1024);
-    expect(b.uniformConstraints).toBe(908);
-    expect(b.boundaryConstraints).toBe(37);
+    expect(b.uniformConstraints).toBe(975);
+    expect(b.boundaryConstraints).toBe(39);
     expect(b.shape.q).toBe(1024);
-    expect(b.kinds).toEqual({ bits: 587, bytes: 9, words: 85, field: 45 });
+    expect(b.kinds).toEqual({ bits: 649, bytes: 9, words: 87, field: 45 });
     expect(b.phase2Columns).toBe(45);
     expect(b.shape.phase2Columns).toHaveLength(45);
-    expect(b.shape.transitionRows).toHaveLength(20);
-    expect(b.labels).toHaveLength(945);
+    expect(b.shape.transitionRows).toHaveLength(22);
+    expect(b.labels).toHaveLength(1014);
     expect(b.witnessBits).toBe(34);
   });
 
@@ -525,3 +534,80 @@ describe('I/O ecalls: tapes, cursors and continuation rows', () => {
     expect(v.constraint?.label).toMatch(/output write keeps the guest word/);
   });
 });
+
+/**
+ * Runs the VM allows only on another machine: the rows come from a permissive variant (another
+ * memory top, a writable segment, or a valid address patched back), and are laid out against
+ * the real statement, so the memory argument is consistent and only the map rules object.
+ */
+describe('the memory map: accesses the VM would fault on', () => {
+  const K = 3;
+  const layout = (image: ProgramImage, rows: CircuitRows, memoryTop: number) =>
+    layoutRun(rows, image, memoryTop, 0, K);
+
+  it('a load from the guard page below 0x10000', () => {
+    const real = assemble('li t0, 0x8000\n lw a0, 0(t0)\n li a7, 93\n li a0, 0\n ecall');
+    const ok = assemble('li t0, 0x18000\n lw a0, 0(t0)\n li a7, 93\n li a0, 0\n ecall');
+    const { rows } = circuitRows(ok, SMALL);
+    let patched = lie(rows, 0, { instr: readWord(real, 0x10000), rdVal: 0x8000 });
+    patched = lie(patched, 1, { rs1Val: 0x8000 });
+    expect(judge(layout(ok, rows, 0x100000))).toEqual({ constraint: null, chain: null });
+    const v = judge(layout(real, patched, 0x100000));
+    expect(v.constraint?.label).toBe('memory: address ≥ 0x10000');
+  });
+
+  it('a load at or above the memory top', () => {
+    const src = 'li t0, 0x100000\n lw a0, 0(t0)\n li a7, 93\n li a0, 0\n ecall';
+    const image = assemble(src);
+    const { rows } = circuitRows(image, { limits: { memoryTop: 0x200000, stackSize: 0x10000 } });
+    expect(judge(layout(image, rows, 0x200000)).constraint).toBeNull();
+    const v = judge(layout(image, rows, 0x100000));
+    expect(v.constraint?.label).toBe('memory: address < memory top');
+  });
+
+  const withRodata = (writable: boolean, store: boolean): ProgramImage => {
+    const code = assemble(`
+      li t0, 0x20000
+      li t1, 5
+      ${store ? 'sw t1, 4(t0)' : 'sw t1, -4(sp)'}
+      li a7, 63
+      li a0, 0
+      addi a1, t0, 9
+      li a2, 2
+      ecall
+      li a7, 93
+      li a0, 0
+      ecall`);
+    const data = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const seg = { vaddr: 0x20000, memSize: 16, data, readable: true, writable, executable: false };
+    return { ...code, segments: [...code.segments, seg] };
+  };
+
+  it.each([
+    ['a store', true],
+    ['an input read (its continuation row)', false],
+  ])('%s into a read-only segment', (_, store) => {
+    const real = withRodata(false, store);
+    const options = { ...SMALL, publicInput: Uint8Array.from([0xaa, 0xbb]) };
+    expect(circuitRows(real, options).result.fault?.code).toBe('write-protected');
+    const permissive = withRodata(true, store);
+    const { rows } = circuitRows(permissive, options);
+    expect(judge(layout(permissive, rows, 0x100000))).toEqual({ constraint: null, chain: null });
+    const v = judge(layout(real, rows, 0x100000));
+    expect(v.constraint?.label).toBe('memory: writes above the protected segments');
+  });
+
+  it('the verifier compares memory top and write floor with the statement', () => {
+    const { run } = runAsm(MEM_PROGRAM, K, MEM_OPTIONS);
+    const v = judge(run, { statement: { ...run.statement, memoryTop: 0x200000 } });
+    expect(v.chain).toMatch(/memory map differs/);
+  });
+});
+
+function readWord(image: ProgramImage, addr: number): number {
+  const seg = image.segments.find((s) => addr >= s.vaddr && addr + 4 <= s.vaddr + s.data.length)!;
+  const o = addr - seg.vaddr;
+  return (
+    (seg.data[o] | (seg.data[o + 1] << 8) | (seg.data[o + 2] << 16) | (seg.data[o + 3] << 24)) >>> 0
+  );
+}

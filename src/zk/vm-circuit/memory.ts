@@ -36,6 +36,7 @@ import { UniformShape } from '../r1cs/uniform';
 import { AccessSlot, CpuLayout, Writer, writeCpu } from './cpu-block';
 import { IO_STATE, IoLayout, writeIo } from './io-rows';
 import { Lin } from './lin';
+import { MapLayout, writeMapRules } from './map-rules';
 
 /** Bits of the sorted lane's range check: keys, timestamps and their gaps are below 2^34. */
 export const KEY_BITS = 34;
@@ -61,6 +62,8 @@ export const VM_PUBLIC_INPUTS = [
   'sortedKeyOut',
   'sortedValueOut',
   'sortedTsOut',
+  'memTop',
+  'writeFloor',
   ...IO_STATE.flatMap((n) => [`${n}In` as const, `${n}Out` as const]),
   'alpha',
   'gamma',
@@ -114,6 +117,7 @@ export interface VmBlock {
   readonly shape: UniformShape;
   readonly cpu: CpuLayout;
   readonly io: IoLayout;
+  readonly map: MapLayout;
   readonly mem: MemoryLayout;
   readonly labels: readonly string[];
   readonly uniformConstraints: number;
@@ -141,6 +145,7 @@ function buildVmBlock(): VmBlock {
   const W = new Writer();
   const { layout: cpu, slots: cpuSlots } = writeCpu(W, { continuation: true });
   const { io, slots } = writeIo(W, cpu, cpuSlots);
+  const map = writeMapRules(W, cpu, io);
   const col = (j: number): Lin => Lin.col(j);
 
   // ---- phase-1 columns ----------------------------------------------------------------------
@@ -167,6 +172,8 @@ function buildVmBlock(): VmBlock {
   const keyOut = W.publicInput('sortedKeyOut');
   const valueOut = W.publicInput('sortedValueOut');
   const tsOut = W.publicInput('sortedTsOut');
+  W.at('first', col(map.memTop), W.publicInput('memTop'), 'memTop[0] = memTop');
+  W.at('first', col(map.writeFloor), W.publicInput('writeFloor'), 'writeFloor[0] = writeFloor');
   for (const n of IO_STATE) {
     W.at('first', col(io.state[n]), W.publicInput(`${n}In`), `${n}[0] = ${n}In`);
     W.at('last', col(io.stateN[n]), W.publicInput(`${n}Out`), `${n}N[T−1] = ${n}Out`);
@@ -295,6 +302,7 @@ function buildVmBlock(): VmBlock {
     shape,
     cpu,
     io,
+    map,
     mem: {
       g,
       exec,

@@ -8,6 +8,7 @@
 import { Fr, FR_MODULUS } from '../field/fr';
 import { ProgramImage } from '../../vm/program-image';
 import { IO_STATE } from './io-rows';
+import { writeFloor } from './map-rules';
 import {
   KEY_BASE,
   MAX_TAPE_BYTES,
@@ -152,6 +153,8 @@ export function checkSegments(
     const p = publics[i];
     if (p.alpha !== alpha || p.gamma !== gamma) return `segment ${i}: other challenges`;
     if (p.rowIn !== BigInt(1 + i * T)) return `segment ${i}: rowIn is not ${1 + i * T}`;
+    if (p.memTop !== BigInt(stmt.memoryTop) || p.writeFloor !== BigInt(writeFloor(stmt.image)))
+      return `segment ${i}: memory map differs from the statement`;
     if (i + 1 < publics.length) {
       const q = publics[i + 1];
       if (p.pcOut !== q.pcIn) return `segments ${i}/${i + 1}: pc does not continue`;

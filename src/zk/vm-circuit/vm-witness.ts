@@ -15,6 +15,7 @@ import { Machine, MachineOptions, RunResult } from '../../vm/machine';
 import { ProgramImage } from '../../vm/program-image';
 import { resolveMemoryLimits } from '../../vm/memory-map';
 import { KEY_BASE } from './spaces';
+import { fillMapRow, writeFloor } from './map-rules';
 import { CpuLayout } from './cpu-block';
 import { Lin } from './lin';
 import {
@@ -609,6 +610,8 @@ export function segmentValues(run: VmRun, i: number): SegmentWitness1 {
   const input = rowInputScratch();
   const endPc = rows.nextPc[rows.length - 1];
   const st = Float64Array.from(i < run.ioStates.length ? run.ioStates[i] : run.finalIoState);
+  const memTop = run.statement.memoryTop;
+  const floor = writeFloor(run.statement.image);
   for (let t = 0; t < T; t++) {
     const r = i * T + t;
     const off = t * m;
@@ -619,6 +622,7 @@ export function segmentValues(run: VmRun, i: number): SegmentWitness1 {
       fillRow(L, values, off, null, endPc);
       fillIo(L, block.io, values, off, null, 0, st);
     }
+    fillMapRow(L, block.io, block.map, values, off, memTop, floor);
     values[off + M.g] = 1 + r;
   }
   // The sorted lane: global position p = (i·T + t)·6 + j; past the list, inactive copies.
@@ -807,6 +811,8 @@ export function phase1Publics(
     sortedKeyOut: fr(v[last + lastSorted.key]),
     sortedValueOut: fr(v[last + lastSorted.value]),
     sortedTsOut: fr(v[last + lastSorted.ts]),
+    memTop: fr(v[block.map.memTop]),
+    writeFloor: fr(v[block.map.writeFloor]),
     ...ioPublics(v, last, block),
     alpha: 0n,
     gamma: 0n,
