@@ -1,6 +1,8 @@
 /**
  * Stage 2 of the zkVM circuit (docs/vm-circuit.md §4): offline memory checking by a
- * permutation to address order, appended to the CPU block of stage 1 (cpu-block.ts).
+ * permutation to address order. The stage-2 block is the CPU block of stage 1 with
+ * continuation rows (cpu-block.ts), the I/O rules (io-rows.ts), the memory-map rules
+ * (map-rules.ts) and the memory argument written here.
  *
  * Offline memory checking goes back to Blum, Evans, Gemmell, Kannan, Naor, "Checking the
  * correctness of memories" (FOCS 1991 / Algorithmica 1994). We use its sorted-permutation form,
