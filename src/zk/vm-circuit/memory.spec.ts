@@ -3,7 +3,7 @@ import { join } from 'path';
 import { FR_MODULUS } from '../field/fr';
 import { findUnsatisfied } from '../r1cs/uniform';
 import { loadElf } from '../../vm/elf-loader';
-import { Machine, MachineOptions } from '../../vm/machine';
+import { Machine, MachineOptions, runProgram } from '../../vm/machine';
 import { TraceChecker } from '../../vm/trace-check';
 import { KEY_BASE, VM_PUBLIC_INPUTS, WRITE_TAG, factor, vmBlock } from './memory';
 import { DIRECTED } from './programs';
@@ -31,18 +31,18 @@ const u32 = (...xs: number[]): Uint8Array => new Uint8Array(Uint32Array.from(xs)
 
 describe('stage-2 block shape', () => {
   // Pinned so docs/vm-circuit.md §4 ("Implemented") stays in step with the code.
-  it('has 790 columns (m = 1024), 975 + 39 constraints (q = 1024), 45 columns phase 2', () => {
+  it('has 791 columns (m = 1024), 976 + 41 constraints (q = 1024), 45 columns phase 2', () => {
     const b = vmBlock();
-    expect(b.columns).toBe(790);
+    expect(b.columns).toBe(791);
     expect(b.shape.m).toBe(1024);
-    expect(b.uniformConstraints).toBe(975);
-    expect(b.boundaryConstraints).toBe(39);
+    expect(b.uniformConstraints).toBe(976);
+    expect(b.boundaryConstraints).toBe(41);
     expect(b.shape.q).toBe(1024);
-    expect(b.kinds).toEqual({ bits: 649, bytes: 9, words: 87, field: 45 });
+    expect(b.kinds).toEqual({ bits: 649, bytes: 9, words: 88, field: 45 });
     expect(b.phase2Columns).toBe(45);
     expect(b.shape.phase2Columns).toHaveLength(45);
-    expect(b.shape.transitionRows).toHaveLength(22);
-    expect(b.labels).toHaveLength(1014);
+    expect(b.shape.transitionRows).toHaveLength(23);
+    expect(b.labels).toHaveLength(1017);
     expect(b.witnessBits).toBe(34);
   });
 
@@ -81,6 +81,12 @@ describe('honest runs satisfy the block and the memory argument', () => {
     }
     const run = prepareRun(image, GUESTS[name], 8);
     expect(run.sorted.length).toBe(run.execEntries + run.boundaryEntries);
+    const vm = runProgram(image, GUESTS[name]);
+    expect(run.statement).toMatchObject({
+      cycles: vm.cycles,
+      exitCode: (vm.exitCode ?? 0) >>> 0,
+      publicOutput: vm.publicOutput,
+    });
     // sha256 has ~23 segments: its first three and last are judged, the others chain.
     const segments =
       run.segments > 6
@@ -347,6 +353,15 @@ describe('malicious provers (honest algorithm, wrong witness)', () => {
     expect(u && vmBlock().labels[u.row]).toMatch(/inactive ⇒ read/);
   });
 
+  it('a cycle count that differs from the rows (one more, one fewer)', () => {
+    const { run } = base();
+    expect(run.statement.cycles).toBe(19);
+    for (const cycles of [20, 18]) {
+      const v = judge(run, { statement: { ...run.statement, cycles } });
+      expect(v).toEqual({ constraint: null, chain: 'the cycle count differs from the statement' });
+    }
+  });
+
   it('an exit code that differs from the epilogue (statement says 4, a0 was 3)', () => {
     const { run } = base();
     const v = judge(run, { statement: { ...run.statement, exitCode: 4 } });
@@ -390,6 +405,8 @@ describe('malicious provers (honest algorithm, wrong witness)', () => {
     const unhalted = pubs.map((p, i) => (i === pubs.length - 1 ? { ...p, haltedOut: 0n } : p));
     expect(checkSegments(run.statement, unhalted, ALPHA, GAMMA)).toMatch(/halted/);
     expect(checkSegments(run.statement, pubs.slice(1), ALPHA, GAMMA)).toMatch(/segments/);
+    const recounted = pubs.map((p, i) => (i === 1 ? { ...p, cyclesIn: p.cyclesIn - 1n } : p));
+    expect(checkSegments(run.statement, recounted, ALPHA, GAMMA)).toMatch(/cycle count/);
     expect(checkSegments(run.statement, pubs, ALPHA, GAMMA + 1n)).toMatch(/challenges/);
   });
 

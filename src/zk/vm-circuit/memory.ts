@@ -65,6 +65,8 @@ export const VM_PUBLIC_INPUTS = [
   'sortedValueOut',
   'sortedTsOut',
   'memTop',
+  'cyclesIn',
+  'cyclesOut',
   'writeFloor',
   ...IO_STATE.flatMap((n) => [`${n}In` as const, `${n}Out` as const]),
   'alpha',
@@ -103,6 +105,8 @@ export interface SortedSlotLayout {
 
 export interface MemoryLayout {
   readonly g: number;
+  /** Instructions retired before this row. */
+  readonly cycles: number;
   readonly exec: readonly ExecSlotLayout[];
   readonly sorted: readonly SortedSlotLayout[];
   /** The last sorted slot of the previous row (boundary values at row 0). */
@@ -175,6 +179,17 @@ function buildVmBlock(): VmBlock {
   const valueOut = W.publicInput('sortedValueOut');
   const tsOut = W.publicInput('sortedTsOut');
   W.at('first', col(map.memTop), W.publicInput('memTop'), 'memTop[0] = memTop');
+  // Retired instructions (the statement's cycle count): every row but padding and continuation.
+  const cycles = W.col();
+  const retires = col(cpu.pad).plus(col(cpu.cont)).not();
+  W.lin(Lin.next(cycles).minus(col(cycles)).minus(retires), 'cycles[t+1] = cycles[t] + retired');
+  W.at('first', col(cycles), W.publicInput('cyclesIn'), 'cycles[0] = cyclesIn');
+  W.at(
+    'last',
+    col(cycles).plus(retires),
+    W.publicInput('cyclesOut'),
+    'cycles after T−1 = cyclesOut',
+  );
   W.at('first', col(map.writeFloor), W.publicInput('writeFloor'), 'writeFloor[0] = writeFloor');
   for (const n of IO_STATE) {
     W.at('first', col(io.state[n]), W.publicInput(`${n}In`), `${n}[0] = ${n}In`);
@@ -307,6 +322,7 @@ function buildVmBlock(): VmBlock {
     map,
     mem: {
       g,
+      cycles,
       exec,
       sorted,
       prevKey,

@@ -34,6 +34,8 @@ export interface MemoryStatement {
   memoryTop: number;
   /** a0 of the exit call, as an unsigned 32-bit pattern. */
   exitCode: number;
+  /** Retired instructions, the final exit ecall included (docs/guest-abi.md). */
+  cycles: number;
   publicInput: Uint8Array;
   publicOutput: Uint8Array;
   /** Segments and their size: N·2^k rows in all, so the epilogue's ts is 8·(1 + N·2^k). */
@@ -145,6 +147,7 @@ export function checkSegments(
   )
     return 'segment 0: I/O state does not start empty with the public input length';
   if (first.haltedIn !== 0n) return 'segment 0: starts halted';
+  if (first.cyclesIn !== 0n) return 'segment 0: cycle count does not start at 0';
   if (first.sortedKeyIn !== 0n || first.sortedValueIn !== 0n || first.sortedTsIn !== 0n)
     return 'segment 0: sorted lane does not start at the sentinel';
   let execProd = boundaryFactor(stmt, alpha, gamma);
@@ -166,6 +169,8 @@ export function checkSegments(
         p.sortedTsOut !== q.sortedTsIn
       )
         return `segments ${i}/${i + 1}: sorted lane does not continue`;
+      if (p.cyclesOut !== q.cyclesIn)
+        return `segments ${i}/${i + 1}: cycle count does not continue`;
       for (const n of IO_STATE) {
         if (p[`${n}Out`] !== q[`${n}In`]) return `segments ${i}/${i + 1}: ${n} does not continue`;
       }
@@ -178,6 +183,7 @@ export function checkSegments(
   // Keys only grow along the sorted lane: bounding the last one bounds them all, which makes
   // key + 2^34·isWrite in φ injective (docs/vm-circuit.md §4).
   if (last.sortedKeyOut >= BigInt(WRITE_TAG)) return 'the sorted lane ends beyond the key range';
+  if (last.cyclesOut !== BigInt(stmt.cycles)) return 'the cycle count differs from the statement';
   if (last.outCurOut !== BigInt(stmt.publicOutput.length))
     return 'the output cursor does not end at the output length';
   if (execProd !== sortedProd) return 'memory products differ';

@@ -301,6 +301,8 @@ export interface VmRun {
   /** I/O state at rows 0, 2^k, 2·2^k, … of the trace, and after its last row. */
   readonly ioStates: readonly IoState[];
   readonly finalIoState: IoState;
+  /** Instructions retired before rows 0, 2^k, 2·2^k, … of the trace. */
+  readonly cyclesAt: readonly number[];
 }
 
 export interface VmRunOptions {
@@ -356,8 +358,14 @@ export function layoutRun(
   const st = initialIoState(rows);
   // The I/O state at the start of every 2^k rows (and after the last row, for padding).
   const ioStates: IoState[] = [];
+  const cyclesAt: number[] = [];
+  let cycles = 0;
   for (let r = 0; r < n; r++) {
-    if (r % T === 0) ioStates.push(Float64Array.from(st));
+    if (r % T === 0) {
+      ioStates.push(Float64Array.from(st));
+      cyclesAt.push(cycles);
+    }
+    if (rows.kind[r] === ROW_INSTR) cycles++;
     scratch.fill(0);
     fillCircuitRow(L, scratch, 0, rows, r, input);
     fillIo(L, block.io, scratch, 0, rows, r, st);
@@ -384,6 +392,7 @@ export function layoutRun(
     image,
     memoryTop,
     exitCode: exitCode >>> 0,
+    cycles,
     publicInput: rows.publicInput,
     publicOutput: rows.publicOutput,
     segments,
@@ -431,6 +440,7 @@ export function layoutRun(
     boundaryEntries: boundary.length,
     ioStates,
     finalIoState,
+    cyclesAt,
   };
 }
 
@@ -611,6 +621,7 @@ export function segmentValues(run: VmRun, i: number): SegmentWitness1 {
   const endPc = rows.nextPc[rows.length - 1];
   const st = Float64Array.from(i < run.ioStates.length ? run.ioStates[i] : run.finalIoState);
   const memTop = run.statement.memoryTop;
+  let cycles = i < run.cyclesAt.length ? run.cyclesAt[i] : run.statement.cycles;
   const floor = writeFloor(run.statement.image);
   for (let t = 0; t < T; t++) {
     const r = i * T + t;
@@ -624,6 +635,8 @@ export function segmentValues(run: VmRun, i: number): SegmentWitness1 {
     }
     fillMapRow(L, block.io, block.map, values, off, memTop, floor);
     values[off + M.g] = 1 + r;
+    values[off + M.cycles] = cycles;
+    if (r < rows.length && rows.kind[r] === ROW_INSTR) cycles++;
   }
   // The sorted lane: global position p = (i·T + t)·6 + j; past the list, inactive copies.
   let pos = i * T * SLOTS;
@@ -812,6 +825,8 @@ export function phase1Publics(
     sortedValueOut: fr(v[last + lastSorted.value]),
     sortedTsOut: fr(v[last + lastSorted.ts]),
     memTop: fr(v[block.map.memTop]),
+    cyclesIn: fr(v[M.cycles]),
+    cyclesOut: fr(v[last + M.cycles] + 1 - v[last + L.pad] - v[last + L.cont]),
     writeFloor: fr(v[block.map.writeFloor]),
     ...ioPublics(v, last, block),
     alpha: 0n,
