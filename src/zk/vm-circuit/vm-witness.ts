@@ -360,13 +360,15 @@ export function layoutRun(
   const ioStates: IoState[] = [];
   const cyclesAt: number[] = [];
   let cycles = 0;
+  // Rows and I/O columns come first in the block; only they are written in this pass.
+  const rowColumns = Math.max(...Object.values(block.io.stateN)) + 1;
   for (let r = 0; r < n; r++) {
     if (r % T === 0) {
       ioStates.push(Float64Array.from(st));
       cyclesAt.push(cycles);
     }
     if (rows.kind[r] === ROW_INSTR) cycles++;
-    scratch.fill(0);
+    scratch.fill(0, 0, rowColumns);
     fillCircuitRow(L, scratch, 0, rows, r, input);
     fillIo(L, block.io, scratch, 0, rows, r, st);
     for (let s = 0; s < SLOTS; s++) {
@@ -403,25 +405,34 @@ export function layoutRun(
     ...epilogueEntries(statement.exitCode, rows.publicOutput, segments, k),
   ];
 
-  // The sorted list: indices ordered by (key, ts).
+  // The sorted list, ordered by (key, ts). Laid out as prologue (ts 0), exec entries (in ts
+  // order, as generated) and epilogue (the end ts), the list is already in ts order, so a
+  // stable sort by key alone is enough: two counting passes over 17-bit digits of the key.
+  const prologueCount = prologue.length;
   const total = execEntries + boundary.length;
   const key = new Float64Array(total);
   const value = new Uint32Array(total);
   const ts = new Float64Array(total);
   const isWrite = new Uint8Array(total);
-  key.set(eKey.subarray(0, execEntries));
-  value.set(eVal.subarray(0, execEntries));
-  ts.set(eTs.subarray(0, execEntries));
-  isWrite.set(eW.subarray(0, execEntries));
-  boundary.forEach((e, i) => {
-    key[execEntries + i] = e.key;
-    value[execEntries + i] = e.value;
-    ts[execEntries + i] = e.ts;
-    isWrite[execEntries + i] = e.isWrite;
-  });
-  const order = new Uint32Array(total);
-  for (let i = 0; i < total; i++) order[i] = i;
-  order.sort((a, b) => key[a] - key[b] || ts[a] - ts[b]);
+  const put = (at: number, e: MemoryEntry): void => {
+    key[at] = e.key;
+    value[at] = e.value;
+    ts[at] = e.ts;
+    isWrite[at] = e.isWrite;
+  };
+  prologue.forEach((e, i) => put(i, e));
+  key.set(eKey.subarray(0, execEntries), prologueCount);
+  value.set(eVal.subarray(0, execEntries), prologueCount);
+  ts.set(eTs.subarray(0, execEntries), prologueCount);
+  isWrite.set(eW.subarray(0, execEntries), prologueCount);
+  boundary.slice(prologueCount).forEach((e, i) => put(prologueCount + execEntries + i, e));
+  const order = stableSortByKey(key);
+  for (let i = 1; i < total; i++) {
+    const a = order[i - 1];
+    const c = order[i];
+    if (key[a] > key[c] || (key[a] === key[c] && ts[a] >= ts[c]))
+      throw new Error(`memory entries out of (key, ts) order at ${i}`);
+  }
   const sorted = {
     key: Float64Array.from(order, (i) => key[i]),
     value: Uint32Array.from(order, (i) => value[i]),
@@ -444,6 +455,34 @@ export function layoutRun(
   };
 }
 
+/** Indices of `key` (integers below 2^34) in stable key order: LSD radix, two 17-bit digits. */
+function stableSortByKey(key: Float64Array): Uint32Array {
+  const n = key.length;
+  const DIGIT = 2 ** 17;
+  const low = new Uint32Array(n);
+  const high = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const h = Math.floor(key[i] / DIGIT);
+    high[i] = h;
+    low[i] = key[i] - h * DIGIT;
+  }
+  let from = new Uint32Array(n);
+  for (let i = 0; i < n; i++) from[i] = i;
+  let to = new Uint32Array(n);
+  const count = new Uint32Array(DIGIT + 1);
+  for (const digit of [low, high]) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[digit[i] + 1]++;
+    for (let d = 0; d < DIGIT; d++) count[d + 1] += count[d];
+    for (let i = 0; i < n; i++) {
+      const j = from[i];
+      to[count[digit[j]]++] = j;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
 function rowInputScratch(): RowInput {
   return { pc: 0, instr: 0, nextPc: 0, rs1Val: 0, rs2Val: 0, rdVal: 0, memOld: 0, memNew: 0 };
 }
@@ -461,6 +500,9 @@ const S_POS = 7;
 const S_PUB = 8;
 const S_PRIV = 9;
 const S_OUT = 10;
+
+/** Scratch for the out state of fillIo (one row at a time, no allocation per row). */
+const NEXT_STATE = new Float64Array(IO_STATE.length);
 
 function initialIoState(rows: CircuitRows): IoState {
   const st = new Float64Array(IO_STATE.length);
@@ -485,7 +527,8 @@ export function fillIo(
 ): void {
   const n = IO_STATE.length;
   for (let i = 0; i < n; i++) out[off + IO.state[IO_STATE[i]]] = st[i];
-  const next = Float64Array.from(st);
+  const next = NEXT_STATE;
+  next.set(st);
   next[S_ADDR] = 0;
   next[S_LEFT] = 0;
   next[S_POS] = 0;
