@@ -119,6 +119,12 @@ export function lockDataDir(dir: string): () => void {
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.kind === 'postgres') {
     const pool = new Pool({ connectionString: config.url, max: 10 });
+    // An idle connection can be closed under us (server restart, failover, a DBA
+    // terminating it); pg reports that on the pool, which must not crash the
+    // process: the pool drops the client and opens a new one on the next query.
+    pool.on('error', (err) => {
+      process.emitWarning(`PostgreSQL connection lost: ${err.message}`, 'DatabaseWarning');
+    });
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     const u = new URL(config.url);
     return {

@@ -69,9 +69,19 @@ export async function startTestApp(
     async close() {
       await app.close();
       if (serverUrl && dbName) {
-        await withAdmin(serverUrl, (c) =>
-          c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`),
-        );
+        await withAdmin(serverUrl, async (c) => {
+          // Let connections the app is still closing go by themselves: terminating
+          // one that a client has checked out surfaces as an unhandled pg error.
+          for (let i = 0; i < 50; i++) {
+            const { rows } = await c.query(
+              'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+              [dbName],
+            );
+            if (rows[0].n === 0) break;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          await c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+        });
       }
     },
   };
