@@ -14,7 +14,9 @@ import { VM_PUBLIC_INPUTS, vmBlock } from './memory';
 import { MemoryStatement, SegmentPublics, checkSegments } from './statement';
 import { SMALL } from './spec-helpers';
 import { runAsm } from './vm-spec-helpers';
-import { phase1Witness, segmentInstance, segmentValues } from './vm-witness';
+import { VmRun, phase1Witness, segmentInstance, segmentValues } from './vm-witness';
+import { devSrs } from '../srs/dev';
+import { hyperKzgBundle } from '../pcs/hyperkzg-codec';
 
 const PROGRAM = `
   li a7, 63          # read(0, sp − 7, 5)
@@ -35,51 +37,59 @@ const PROGRAM = `
 const byName = (x: readonly Fr[]): SegmentPublics =>
   Object.fromEntries(VM_PUBLIC_INPUTS.map((n, i) => [n, x[i]])) as SegmentPublics;
 
-describe('stage 2 through the two-phase proof system', () => {
+function proveAndVerify(bundle: PcsBundle<Commitment, unknown>, run: VmRun, k: number) {
   const block = vmBlock();
-  const K = 3;
-  const bundle = transparentBundle() as PcsBundle<Commitment, unknown>;
-  const { run } = runAsm(PROGRAM, K, { ...SMALL, publicInput: Uint8Array.from([9, 8, 7, 6, 5]) });
-  let bytes: Uint8Array;
-  let challenges: Fr[];
-
-  beforeAll(() => {
-    const values = Array.from({ length: run.segments }, (_, i) => segmentValues(run, i));
-    const proved = proveSegmentsTwoPhase(
-      block.shape,
-      bundle,
-      K,
-      values.map((v) => phase1Witness(v)),
-      (i, ch) => {
-        const inst = segmentInstance(values[i], ch[0], ch[1]);
-        return { W: inst.W, x: inst.x };
-      },
-      block.witnessBits,
-      new TextEncoder().encode('vm-circuit stage 2'),
-    );
-    bytes = encodeProof(bundle, proved.proof);
-    challenges = proved.challenges;
-  });
-
+  const values = Array.from({ length: run.segments }, (_, i) => segmentValues(run, i));
+  const proved = proveSegmentsTwoPhase(
+    block.shape,
+    bundle,
+    k,
+    values.map((v) => phase1Witness(v)),
+    (i, ch) => {
+      const inst = segmentInstance(values[i], ch[0], ch[1]);
+      return { W: inst.W, x: inst.x };
+    },
+    block.witnessBits,
+    new TextEncoder().encode('vm-circuit stage 2'),
+  );
+  const bytes = encodeProof(bundle, proved.proof);
   const verify = (stmt: MemoryStatement) =>
     verifyProofBytes({ shape: block.shape, bundle }, bytes, {
       allowInsecureSrs: true,
       checkStatement: (s) =>
         checkSegments(stmt, s.publicInputs.map(byName), s.challenges[0], s.challenges[1]),
     });
+  return { verify, challenges: proved.challenges };
+}
 
-  it('proves and verifies a run with I/O over several segments', () => {
-    expect(run.segments).toBeGreaterThan(2);
-    expect(Array.from(run.statement.publicOutput)).toEqual([8, 7, 6]);
-    expect(challenges).toHaveLength(2);
-    expect(verify(run.statement)).toMatchObject({ valid: true });
+describe('stage 2 through the two-phase proof system', () => {
+  const K = 3;
+  const { run } = runAsm(PROGRAM, K, { ...SMALL, publicInput: Uint8Array.from([9, 8, 7, 6, 5]) });
+
+  describe('transparent test PCS', () => {
+    let proved: ReturnType<typeof proveAndVerify>;
+    beforeAll(() => {
+      proved = proveAndVerify(transparentBundle() as PcsBundle<Commitment, unknown>, run, K);
+    });
+
+    it('proves and verifies a run with I/O over several segments', () => {
+      expect(run.segments).toBeGreaterThan(2);
+      expect(Array.from(run.statement.publicOutput)).toEqual([8, 7, 6]);
+      expect(proved.challenges).toHaveLength(2);
+      expect(proved.verify(run.statement)).toMatchObject({ valid: true });
+    });
+
+    it('the same proof is rejected for another exit code or another output', () => {
+      const exit = proved.verify({ ...run.statement, exitCode: 8 });
+      expect(exit).toMatchObject({ valid: false });
+      expect(JSON.stringify(exit)).toMatch(/memory products differ/);
+      const out = proved.verify({ ...run.statement, publicOutput: Uint8Array.from([8, 7, 7]) });
+      expect(JSON.stringify(out)).toMatch(/memory products differ/);
+    });
   });
 
-  it('the same proof is rejected for another exit code or another output', () => {
-    const exit = verify({ ...run.statement, exitCode: 8 });
-    expect(exit).toMatchObject({ valid: false });
-    expect(JSON.stringify(exit)).toMatch(/memory products differ/);
-    const out = verify({ ...run.statement, publicOutput: Uint8Array.from([8, 7, 7]) });
-    expect(JSON.stringify(out)).toMatch(/memory products differ/);
+  it('HyperKZG (development SRS): phase 1 commits as 34-bit scalars, and it verifies', () => {
+    const bundle = hyperKzgBundle(devSrs({ maxVars: 14 })) as PcsBundle<Commitment, unknown>;
+    expect(proveAndVerify(bundle, run, K).verify(run.statement)).toMatchObject({ valid: true });
   });
 });
