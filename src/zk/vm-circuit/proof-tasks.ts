@@ -1,0 +1,224 @@
+/**
+ * The independent steps of a zkVM proof as pure functions over plain data (bigints,
+ * Float64Array, Uint8Array: structured-clone friendly), so that the jobs layer can run them in
+ * worker threads (src/jobs/proof-executor.ts) and `proveProgram` in this thread gets the very
+ * same bytes (docs/protocol.md §10.6, docs/vm-circuit.md §5):
+ *
+ *   phase1   one segment's phase-1 commitment C1 (34-bit scalars)
+ *   leaf     one segment's phase 2 from [α, γ]: C2, the lifted leaf core and its witness
+ *   fold     one fold of the tree (field work only; commitments are combined by the caller)
+ *   compress the Spartan compression of the root
+ *
+ * A worker needs the prover's SRS for phase1, leaf and compress: it gets an `SrsDescriptor`
+ * (where to load it from), never the points, and memoizes the loaded SRS per thread.
+ */
+import type { Fr } from '../field/fr';
+import type { AccCore, AccWitness, FoldMessage } from '../folding/mova';
+import { proveFoldCore } from '../folding/mova';
+import { commitPhase, proveTwoPhaseLeafCore } from '../folding/two-phase';
+import { PlainAccInstance, fromPlainInstance } from '../folding/transfer';
+import { HyperKZG } from '../pcs/hyperkzg';
+import { hyperKzgCodec } from '../pcs/hyperkzg-codec';
+import { dimensions } from '../r1cs/uniform';
+import { proveCompression } from '../spartan/compress';
+import { devSrs } from '../srs/dev';
+import { readPtauFile } from '../srs/ptau';
+import type { Srs } from '../srs/types';
+import { vmBlock } from './memory';
+import { phase1Witness, segmentInstance } from './vm-witness';
+
+export type ProofTaskName = 'phase1' | 'leaf' | 'fold' | 'compress';
+
+/** Where a worker finds the prover's SRS. */
+export type SrsDescriptor =
+  | { kind: 'dev'; maxVars: number; seed?: string; cacheDir?: string | null }
+  | { kind: 'ptau'; path: string; maxVars?: number };
+
+const loaded = new Map<string, Srs>();
+
+/** Loads (once per thread) the SRS a descriptor names. */
+export function loadSrs(d: SrsDescriptor): Srs {
+  const key = JSON.stringify(d);
+  let srs = loaded.get(key);
+  if (srs === undefined) {
+    srs =
+      d.kind === 'dev'
+        ? devSrs({ maxVars: d.maxVars, seed: d.seed, cacheDir: d.cacheDir })
+        : readPtauFile(d.path, d.maxVars === undefined ? {} : { maxVars: d.maxVars });
+    loaded.set(key, srs);
+  }
+  return srs;
+}
+
+const pcsCache = new WeakMap<Srs, HyperKZG>();
+function pcsOf(srs: Srs): HyperKZG {
+  let p = pcsCache.get(srs);
+  if (p === undefined) {
+    p = new HyperKZG(srs);
+    pcsCache.set(srs, p);
+  }
+  return p;
+}
+
+export interface Phase1Input {
+  k: number;
+  /** segmentValues(run, i).values */
+  values: Float64Array;
+}
+
+export interface LeafInput {
+  index: number;
+  k: number;
+  values: Float64Array;
+  alpha: Fr;
+  gamma: Fr;
+  /** headerDigest of the statement header. */
+  hd: Uint8Array;
+  comm1: Uint8Array;
+  /** The global challenge transcript's digest (drawChallenges). */
+  globalDigest: Uint8Array;
+}
+
+export interface LeafOutput {
+  comm2: Uint8Array;
+  x: Fr[];
+  core: AccCore;
+  wit: AccWitness;
+}
+
+export interface FoldInput {
+  k: number;
+  hd: Uint8Array;
+  node: number;
+  left: AccCore;
+  lw: AccWitness;
+  right: AccCore;
+  rw: AccWitness;
+}
+
+export interface FoldOutput {
+  msg: FoldMessage;
+  core: AccCore;
+  rho: Fr;
+  wit: AccWitness;
+}
+
+export interface CompressInput {
+  k: number;
+  hd: Uint8Array;
+  root: PlainAccInstance;
+  wit: AccWitness;
+}
+
+/** A compression proof with its PCS opening as bytes (hyperKzgCodec). */
+export interface CompressOutput {
+  sc1: Fr[][];
+  evals: [Fr, Fr, Fr];
+  sc2: Fr[][];
+  w: Fr;
+  w2?: Fr;
+  pcs: Uint8Array;
+}
+
+export function phase1Task(srs: Srs, input: Phase1Input): Uint8Array {
+  const block = vmBlock();
+  const { W } = phase1Witness({ index: 0, k: input.k, values: input.values }, block);
+  return commitPhase(pcsOf(srs), block.shape, W, 1, block.witnessBits).toBytes();
+}
+
+export function leafTask(srs: Srs, input: LeafInput): LeafOutput {
+  const block = vmBlock();
+  const inst = segmentInstance(
+    { index: input.index, k: input.k, values: input.values },
+    input.alpha,
+    input.gamma,
+    block,
+  );
+  const comm2 = commitPhase(pcsOf(srs), block.shape, inst.W, 2).toBytes();
+  const ctx = { shape: block.shape, k: input.k, hd: input.hd };
+  const { core, wit } = proveTwoPhaseLeafCore(
+    ctx,
+    input.index,
+    inst.W,
+    inst.x,
+    input.comm1,
+    comm2,
+    input.globalDigest,
+  );
+  return { comm2, x: inst.x, core, wit };
+}
+
+export function foldTask(input: FoldInput): FoldOutput {
+  const ctx = { shape: vmBlock().shape, k: input.k, hd: input.hd };
+  return proveFoldCore(ctx, input.node, input.left, input.lw, input.right, input.rw);
+}
+
+export function compressTask(srs: Srs, input: CompressInput): CompressOutput {
+  const shape = vmBlock().shape;
+  const d = dimensions(shape, input.k);
+  const root = fromPlainInstance(hyperKzgCodec, d.witnessVars, input.root);
+  if (root === null) throw new Error('compress: the root instance does not decode');
+  const pcs = pcsOf(srs);
+  const c = proveCompression({ shape, k: input.k, hd: input.hd }, pcs, root, input.wit);
+  return {
+    sc1: c.sc1.rounds,
+    evals: [c.evals[0], c.evals[1], c.evals[2]],
+    sc2: c.sc2.rounds,
+    w: c.w,
+    ...(c.w2 === undefined ? {} : { w2: c.w2 }),
+    pcs: hyperKzgCodec.encodeProof(c.pcsProof),
+  };
+}
+
+/** Runs a named task (what a worker's entry point calls). `srs` is loaded only when needed. */
+export function runProofTask(name: ProofTaskName, srs: () => Srs, input: unknown): unknown {
+  switch (name) {
+    case 'phase1':
+      return phase1Task(srs(), input as Phase1Input);
+    case 'leaf':
+      return leafTask(srs(), input as LeafInput);
+    case 'fold':
+      return foldTask(input as FoldInput);
+    case 'compress':
+      return compressTask(srs(), input as CompressInput);
+    default:
+      throw new Error(`unknown proof task ${String(name)}`);
+  }
+}
+
+export interface MapOptions {
+  signal?: AbortSignal;
+  /** Called as each input's result is ready (progress). */
+  onDone?: (index: number) => void;
+}
+
+/** Runs proof steps; in this thread by default, or in worker threads (src/jobs/proof-executor.ts). */
+export interface ProofExecutor {
+  map<I, O>(task: ProofTaskName, inputs: I[], opts?: MapOptions): Promise<O[]>;
+  /** Hex id of the SRS the executor's tasks commit with (checked against ProveOptions.srs). */
+  readonly srsId?: string;
+}
+
+function abortError(signal: AbortSignal): Error {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r : new Error('the proof was cancelled');
+}
+
+/** The default executor: every step in this thread, one after the other (yielding between). */
+export function inThreadExecutor(srs: Srs): ProofExecutor {
+  return {
+    srsId: Buffer.from(srs.id).toString('hex'),
+    async map<I, O>(task: ProofTaskName, inputs: I[], opts: MapOptions = {}): Promise<O[]> {
+      const out: O[] = [];
+      for (let i = 0; i < inputs.length; i++) {
+        if (opts.signal?.aborted) throw abortError(opts.signal);
+        out.push(runProofTask(task, () => srs, inputs[i]) as O);
+        opts.onDone?.(i);
+        await new Promise<void>((res) => setImmediate(res));
+      }
+      return out;
+    },
+  };
+}
+
+export { abortError };

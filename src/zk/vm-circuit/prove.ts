@@ -1,0 +1,311 @@
+/**
+ * A proof of a guest's execution, end to end (docs/vm-circuit.md §5, docs/proof-format.md):
+ *
+ *   run the guest into circuit rows, lay them out in N segments of 2^k rows (prepareRun)
+ *   → per segment: phase-1 witness, commitment C1                        (tasks, in parallel)
+ *   → [α, γ] from the global transcript over every C1 and phase-1 input   (this thread)
+ *   → per segment: phase 2 (fingerprints, products), C2, lifted leaf      (tasks, in parallel)
+ *   → the canonical fold tree, one level at a time                        (tasks, in parallel)
+ *   → Spartan compression of the root                                    (one task)
+ *   → the inner proof (ZKVMFOLD) inside the zkVM envelope (ZKVMPROG)
+ *
+ * The protocol is that of docs/protocol.md §10 (two-phase witnesses, Mova-style folding, Spartan
+ * with HyperKZG); this file only wires it, so that the threaded executor and the in-thread one
+ * produce the same bytes (every step is deterministic). The private input enters only the
+ * witness: it is in no public input, no statement field and no envelope field.
+ */
+import type { Fr } from '../field/fr';
+import { foldPlan } from '../folding/tree';
+import type { AccCore, AccInstance, AccWitness } from '../folding/mova';
+import { foldInstanceCommitments } from '../folding/mova';
+import { drawChallenges } from '../folding/two-phase';
+import { PROTOCOL_VERSION, headerDigest } from '../folding/statement';
+import { toPlainInstance } from '../folding/transfer';
+import { assembleProof, encodeProof } from '../encoding/proof';
+import { HyperKZG, HyperKzgCommitment } from '../pcs/hyperkzg';
+import { hyperKzgBundle, hyperKzgCodec } from '../pcs/hyperkzg-codec';
+import { dimensions } from '../r1cs/uniform';
+import { statementHeader } from '../spartan/pipeline';
+import type { Srs } from '../srs/types';
+import { MemoryLimits, resolveMemoryLimits } from '../../vm/memory-map';
+import { DEFAULT_CYCLE_LIMIT } from '../../vm/machine';
+import type { ProgramImage } from '../../vm/program-image';
+import { programDigestV1 } from '../../vm/program-digest';
+import { VM_PUBLIC_INPUTS, vmBlock } from './memory';
+import { circuitRows, layoutRun, phase1Publics, segmentValues } from './vm-witness';
+import {
+  ProofExecutor,
+  abortError,
+  inThreadExecutor,
+  CompressInput,
+  CompressOutput,
+  FoldInput,
+  FoldOutput,
+  LeafInput,
+  LeafOutput,
+  Phase1Input,
+} from './proof-tasks';
+import { ZkvmStatement, encodeEnvelope, encodeSections, statementDigest } from './proof-format';
+
+/** Witness columns per row (m): the SRS needs 2^(k + WITNESS_ROW_VARS) G1 powers. */
+export const WITNESS_ROW_VARS = 10;
+/** Segment sizes the prover accepts: 2^2 … 2^18 rows (docs/proof-format.md, Limits). */
+export const MIN_SEGMENT_SIZE_LOG2 = 2;
+export const MAX_SEGMENT_SIZE_LOG2 = 18;
+/** The default segment size (measured, docs/proof-format.md). */
+export const DEFAULT_SEGMENT_SIZE_LOG2 = 8;
+
+export type ProveStage = 'executing' | 'folding' | 'compressing';
+
+export interface ProveOptions {
+  segmentSizeLog2: number;
+  /** The prover's SRS: at least 2^(segmentSizeLog2 + 10) G1 powers. */
+  srs: Srs;
+  cycleLimit?: number;
+  memoryLimits?: Partial<MemoryLimits>;
+  /** Runs the parallel steps; by default everything runs in this thread. */
+  executor?: ProofExecutor;
+  onProgress?: (stage: ProveStage, done: number, total: number) => void;
+  /** Cancellation, checked between steps. */
+  signal?: AbortSignal;
+}
+
+/** A run that cannot be proven (it does not exit, faults, or the options are unusable). */
+export class ProveError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'options' | 'cycle-limit' | 'fault' | 'breakpoint',
+  ) {
+    super(message);
+    this.name = 'ProveError';
+  }
+}
+
+const hex = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0');
+
+/** Strips the commitment objects (not structured-clone friendly) off an instance. */
+function coreOf(i: AccInstance<HyperKzgCommitment>): AccCore {
+  return { x: i.x, u: i.u, r: i.r, v: i.v, digest: i.digest, fresh: i.fresh };
+}
+
+/** Checks the segment size against the limits and the SRS. */
+export function checkSegmentSize(k: number, srs: { maxVars: number }): void {
+  if (!Number.isInteger(k) || k < MIN_SEGMENT_SIZE_LOG2 || k > MAX_SEGMENT_SIZE_LOG2)
+    throw new ProveError(
+      `segment size log2 must be an integer in [${MIN_SEGMENT_SIZE_LOG2}, ${MAX_SEGMENT_SIZE_LOG2}], got ${k}`,
+      'options',
+    );
+  if (srs.maxVars < k + WITNESS_ROW_VARS)
+    throw new ProveError(
+      `segments of 2^${k} rows need an SRS of 2^${k + WITNESS_ROW_VARS} powers; this one has 2^${srs.maxVars}`,
+      'options',
+    );
+}
+
+export async function proveProgram(
+  image: ProgramImage,
+  publicInput: Uint8Array,
+  privateInput: Uint8Array,
+  opts: ProveOptions,
+): Promise<{ proof: Uint8Array; statement: ZkvmStatement; timings: Record<string, number> }> {
+  const k = opts.segmentSizeLog2;
+  const srs = opts.srs;
+  checkSegmentSize(k, srs);
+  const srsIdHex = Buffer.from(srs.id).toString('hex');
+  const executor = opts.executor ?? inThreadExecutor(srs);
+  if (executor.srsId !== undefined && executor.srsId !== srsIdHex)
+    throw new ProveError('the executor commits with another SRS than ProveOptions.srs', 'options');
+  const signal = opts.signal;
+  const check = (): void => {
+    if (signal?.aborted) throw abortError(signal);
+  };
+  const progress = opts.onProgress ?? (() => undefined);
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (name: string): void => {
+    const now = performance.now();
+    timings[name] = now - t;
+    t = now;
+  };
+  const t0 = t;
+  const block = vmBlock();
+  const shape = block.shape;
+
+  // Execution: circuit rows, then the layout in segments with the sorted memory lane.
+  check();
+  progress('executing', 0, 1);
+  const limits = resolveMemoryLimits(opts.memoryLimits);
+  const cycleLimit = opts.cycleLimit ?? DEFAULT_CYCLE_LIMIT;
+  const { rows, result } = circuitRows(image, { publicInput, privateInput, limits, cycleLimit });
+  switch (result.status) {
+    case 'exited':
+      break;
+    case 'cycle-limit':
+      throw new ProveError(
+        `the guest did not exit within the cycle limit of ${cycleLimit} cycles (pc ${hex(result.pc)}): there is no run to prove`,
+        'cycle-limit',
+      );
+    case 'fault':
+      throw new ProveError(
+        `the guest faulted after ${result.cycles} cycles: ${result.fault?.message ?? 'unknown fault'}; there is no run to prove`,
+        'fault',
+      );
+    case 'breakpoint':
+      throw new ProveError(
+        `the guest hit ebreak at pc ${hex(result.pc)}: there is no run to prove`,
+        'breakpoint',
+      );
+  }
+  const run = layoutRun(rows, image, limits.memoryTop, result.exitCode ?? 0, k);
+  const N = run.segments;
+  const statement: ZkvmStatement = {
+    programDigest: programDigestV1(image, limits),
+    publicInput: Uint8Array.from(publicInput),
+    publicOutput: Uint8Array.from(run.statement.publicOutput),
+    exitCode: result.exitCode ?? 0,
+    cycles: run.statement.cycles,
+    segmentSizeLog2: k,
+    segments: N,
+    protocolVersion: PROTOCOL_VERSION,
+    srsId: srsIdHex,
+    insecureSrs: srs.insecure,
+  };
+  const program = { image, memoryTop: limits.memoryTop, stackSize: limits.stackSize };
+  const sections = encodeSections(statement, program);
+  const bundle = hyperKzgBundle(srs);
+  const header = statementHeader(
+    shape,
+    bundle,
+    k,
+    N,
+    statementDigest(sections.statement, sections.program),
+  );
+  const hd = headerDigest(header);
+  lap('executeMs');
+
+  // Phase 1.
+  const values = Array.from({ length: N }, (_, i) => segmentValues(run, i).values);
+  lap('witnessMs');
+  progress('executing', 0, N);
+  let done = 0;
+  const comm1 = await executor.map<Phase1Input, Uint8Array>(
+    'phase1',
+    values.map((v) => ({ k, values: v })),
+    { signal, onDone: () => progress('executing', ++done, N) },
+  );
+  const x1 = values.map((v) => {
+    const p = phase1Publics({ index: 0, k, values: v }, block);
+    return VM_PUBLIC_INPUTS.map((n) => p[n]);
+  });
+  const ctx = { shape, k, hd };
+  const draw = drawChallenges(
+    ctx,
+    comm1.map((c, i) => ({ comm1: c, x: x1[i] })),
+  );
+  const [alpha, gamma] = draw.challenges;
+  lap('phase1Ms');
+
+  // Phase 2 and the lifted leaves.
+  check();
+  const folds = foldPlan(N);
+  const foldTotal = N + folds.length;
+  done = 0;
+  progress('folding', 0, foldTotal);
+  const leafOut = await executor.map<LeafInput, LeafOutput>(
+    'leaf',
+    values.map((v, index) => ({
+      index,
+      k,
+      values: v,
+      alpha,
+      gamma,
+      hd,
+      comm1: comm1[index],
+      globalDigest: draw.digest,
+    })),
+    { signal, onDone: () => progress('folding', ++done, foldTotal) },
+  );
+  values.length = 0;
+  const d = dimensions(shape, k);
+  const decode = (b: Uint8Array): HyperKzgCommitment => {
+    const c = hyperKzgCodec.decodeCommitment(b, d.witnessVars);
+    if (c === null) throw new Error('a task returned an invalid commitment');
+    return c;
+  };
+  const insts: AccInstance<HyperKzgCommitment>[] = leafOut.map((l, i) => ({
+    ...l.core,
+    comm: decode(comm1[i]),
+    comm2: decode(l.comm2),
+  }));
+  const wits: AccWitness[] = leafOut.map((l) => l.wit);
+  const xs: Fr[][] = leafOut.map((l) => l.x);
+  leafOut.length = 0;
+  lap('phase2Ms');
+
+  // The fold tree, one level at a time.
+  const pcs = new HyperKZG(srs);
+  const msgs: FoldOutput['msg'][] = new Array(folds.length);
+  const levels = folds.length === 0 ? 0 : folds[folds.length - 1].level + 1;
+  for (let level = 0; level < levels; level++) {
+    check();
+    const steps = folds.map((st, j) => ({ st, j })).filter(({ st }) => st.level === level);
+    const outs = await executor.map<FoldInput, FoldOutput>(
+      'fold',
+      steps.map(({ st, j }) => ({
+        k,
+        hd,
+        node: j,
+        left: coreOf(insts[st.left]),
+        lw: wits[st.left],
+        right: coreOf(insts[st.right]),
+        rw: wits[st.right],
+      })),
+      { signal, onDone: () => progress('folding', ++done, foldTotal) },
+    );
+    steps.forEach(({ st, j }, i) => {
+      const o = outs[i];
+      msgs[j] = o.msg;
+      insts[st.out] = foldInstanceCommitments(pcs, o.core, insts[st.left], insts[st.right], o.rho);
+      wits[st.out] = o.wit;
+      delete wits[st.left];
+      delete wits[st.right];
+    });
+  }
+  const rootId = N === 1 ? 0 : 2 * N - 2;
+  lap('foldMs');
+
+  // Compression.
+  check();
+  progress('compressing', 0, 1);
+  const [c] = await executor.map<CompressInput, CompressOutput>(
+    'compress',
+    [{ k, hd, root: toPlainInstance(insts[rootId]), wit: wits[rootId] }],
+    { signal },
+  );
+  const pcsProof = hyperKzgCodec.decodeProof(c.pcs, d.witnessVars);
+  if (pcsProof === null) throw new Error('the compression task returned an invalid opening');
+  const proof = assembleProof(
+    header,
+    {
+      leafComms: insts.slice(0, N).map((i) => i.comm),
+      leafComms2: insts.slice(0, N).map((i) => i.comm2 as HyperKzgCommitment),
+      msgs,
+    },
+    xs,
+    {
+      sc1: { rounds: c.sc1 },
+      evals: c.evals,
+      sc2: { rounds: c.sc2 },
+      w: c.w,
+      ...(c.w2 === undefined ? {} : { w2: c.w2 }),
+      pcsProof,
+    },
+    shape,
+  );
+  const inner = encodeProof(bundle, proof);
+  const bytes = encodeEnvelope({ statement, program, inner });
+  progress('compressing', 1, 1);
+  lap('compressMs');
+  timings.totalMs = performance.now() - t0;
+  return { proof: bytes, statement, timings };
+}
