@@ -197,6 +197,8 @@ export interface ProofExecutor {
   map<I, O>(task: ProofTaskName, inputs: I[], opts?: MapOptions): Promise<O[]>;
   /** Hex id of the SRS the executor's tasks commit with (checked against ProveOptions.srs). */
   readonly srsId?: string;
+  /** How many steps it runs at once (the prover streams leaves in chunks of twice this). */
+  readonly concurrency?: number;
 }
 
 function abortError(signal: AbortSignal): Error {

@@ -183,20 +183,28 @@ export async function proveProgram(
   const hd = headerDigest(header);
   lap('executeMs');
 
-  // Phase 1.
-  const values = Array.from({ length: N }, (_, i) => segmentValues(run, i).values);
-  lap('witnessMs');
+  // Phase 1, in chunks (segment values are recomputed for phase 2 rather than kept).
+  const chunk = Math.max(2, 2 * (executor.concurrency ?? 1));
+  const chunks = (from: number): number[] =>
+    Array.from({ length: Math.min(chunk, N - from) }, (_, j) => from + j);
   progress('executing', 0, N);
   let done = 0;
-  const comm1 = await executor.map<Phase1Input, Uint8Array>(
-    'phase1',
-    values.map((v) => ({ k, values: v })),
-    { signal, onDone: () => progress('executing', ++done, N) },
-  );
-  const x1 = values.map((v) => {
-    const p = phase1Publics({ index: 0, k, values: v }, block);
-    return VM_PUBLIC_INPUTS.map((n) => p[n]);
-  });
+  const comm1: Uint8Array[] = [];
+  const x1: Fr[][] = [];
+  for (let from = 0; from < N; from += chunk) {
+    check();
+    const values = chunks(from).map((i) => segmentValues(run, i).values);
+    const cs = await executor.map<Phase1Input, Uint8Array>(
+      'phase1',
+      values.map((v) => ({ k, values: v })),
+      { signal, onDone: () => progress('executing', ++done, N) },
+    );
+    values.forEach((v, j) => {
+      comm1.push(cs[j]);
+      const p = phase1Publics({ index: from + j, k, values: v }, block);
+      x1.push(VM_PUBLIC_INPUTS.map((n) => p[n]));
+    });
+  }
   const ctx = { shape, k, hd };
   const draw = drawChallenges(
     ctx,
@@ -205,81 +213,105 @@ export async function proveProgram(
   const [alpha, gamma] = draw.challenges;
   lap('phase1Ms');
 
-  // Phase 2 and the lifted leaves.
-  check();
+  // Phase 2 and the fold tree, streamed: a chunk of leaves, then every fold whose inputs are
+  // ready (the folds of one wave run in parallel). The tree and its node numbers are the
+  // canonical ones (foldPlan), so the order of work does not change a byte of the proof, and at
+  // most a chunk of leaves plus one pending node per level is held.
   const folds = foldPlan(N);
   const foldTotal = N + folds.length;
   done = 0;
   progress('folding', 0, foldTotal);
-  const leafOut = await executor.map<LeafInput, LeafOutput>(
-    'leaf',
-    values.map((v, index) => ({
-      index,
-      k,
-      values: v,
-      alpha,
-      gamma,
-      hd,
-      comm1: comm1[index],
-      globalDigest: draw.digest,
-    })),
-    { signal, onDone: () => progress('folding', ++done, foldTotal) },
-  );
-  values.length = 0;
   const d = dimensions(shape, k);
   const decode = (b: Uint8Array): HyperKzgCommitment => {
     const c = hyperKzgCodec.decodeCommitment(b, d.witnessVars);
     if (c === null) throw new Error('a task returned an invalid commitment');
     return c;
   };
-  const insts: AccInstance<HyperKzgCommitment>[] = leafOut.map((l, i) => ({
-    ...l.core,
-    comm: decode(comm1[i]),
-    comm2: decode(l.comm2),
-  }));
-  const wits: AccWitness[] = leafOut.map((l) => l.wit);
-  const xs: Fr[][] = leafOut.map((l) => l.x);
-  leafOut.length = 0;
-  lap('phase2Ms');
-
-  // The fold tree, one level at a time.
   const pcs = new HyperKZG(srs);
+  const insts: AccInstance<HyperKzgCommitment>[] = [];
+  const wits = new Map<number, AccWitness>();
+  const xs: Fr[][] = new Array(N);
   const msgs: FoldOutput['msg'][] = new Array(folds.length);
-  const levels = folds.length === 0 ? 0 : folds[folds.length - 1].level + 1;
-  for (let level = 0; level < levels; level++) {
+  const pending = new Set(folds.map((_, j) => j));
+  let phase2Ms = 0;
+  let foldMs = 0;
+  for (let from = 0; from < N; from += chunk) {
     check();
-    const steps = folds.map((st, j) => ({ st, j })).filter(({ st }) => st.level === level);
-    const outs = await executor.map<FoldInput, FoldOutput>(
-      'fold',
-      steps.map(({ st, j }) => ({
+    const ta = performance.now();
+    const ids = chunks(from);
+    const leafOut = await executor.map<LeafInput, LeafOutput>(
+      'leaf',
+      ids.map((index) => ({
+        index,
         k,
+        values: segmentValues(run, index).values,
+        alpha,
+        gamma,
         hd,
-        node: j,
-        left: coreOf(insts[st.left]),
-        lw: wits[st.left],
-        right: coreOf(insts[st.right]),
-        rw: wits[st.right],
+        comm1: comm1[index],
+        globalDigest: draw.digest,
       })),
       { signal, onDone: () => progress('folding', ++done, foldTotal) },
     );
-    steps.forEach(({ st, j }, i) => {
-      const o = outs[i];
-      msgs[j] = o.msg;
-      insts[st.out] = foldInstanceCommitments(pcs, o.core, insts[st.left], insts[st.right], o.rho);
-      wits[st.out] = o.wit;
-      delete wits[st.left];
-      delete wits[st.right];
+    leafOut.forEach((l, j) => {
+      const i = ids[j];
+      insts[i] = { ...l.core, comm: decode(comm1[i]), comm2: decode(l.comm2) };
+      wits.set(i, l.wit);
+      xs[i] = l.x;
     });
+    const tb = performance.now();
+    phase2Ms += tb - ta;
+    for (;;) {
+      const wave = [...pending].filter((j) => wits.has(folds[j].left) && wits.has(folds[j].right));
+      if (wave.length === 0) break;
+      check();
+      const outs = await executor.map<FoldInput, FoldOutput>(
+        'fold',
+        wave.map((j) => {
+          const st = folds[j];
+          return {
+            k,
+            hd,
+            node: j,
+            left: coreOf(insts[st.left]),
+            lw: wits.get(st.left) as AccWitness,
+            right: coreOf(insts[st.right]),
+            rw: wits.get(st.right) as AccWitness,
+          };
+        }),
+        { signal, onDone: () => progress('folding', ++done, foldTotal) },
+      );
+      wave.forEach((j, i) => {
+        const st = folds[j];
+        const o = outs[i];
+        msgs[j] = o.msg;
+        insts[st.out] = foldInstanceCommitments(
+          pcs,
+          o.core,
+          insts[st.left],
+          insts[st.right],
+          o.rho,
+        );
+        wits.set(st.out, o.wit);
+        wits.delete(st.left);
+        wits.delete(st.right);
+        pending.delete(j);
+      });
+    }
+    foldMs += performance.now() - tb;
   }
+  if (pending.size !== 0) throw new Error('fold tree left unfinished');
+  timings.phase2Ms = phase2Ms;
+  timings.foldMs = foldMs;
+  t = performance.now();
   const rootId = N === 1 ? 0 : 2 * N - 2;
-  lap('foldMs');
 
   // Compression.
   check();
   progress('compressing', 0, 1);
   const [c] = await executor.map<CompressInput, CompressOutput>(
     'compress',
-    [{ k, hd, root: toPlainInstance(insts[rootId]), wit: wits[rootId] }],
+    [{ k, hd, root: toPlainInstance(insts[rootId]), wit: wits.get(rootId) as AccWitness }],
     { signal },
   );
   const pcsProof = hyperKzgCodec.decodeProof(c.pcs, d.witnessVars);

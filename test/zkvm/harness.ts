@@ -1,0 +1,176 @@
+/**
+ * Test harness for zkVM proofs: the SRS of the tests, guests, and a prover that builds an
+ * envelope from a VmRun directly, so malicious provers (STYLE.md #8) can lie in the statement,
+ * reorder segments, edit boundary values or prove an altered trace — committing to what they
+ * use and running the honest algorithms from there. Fold messages are shifted to pass every fold
+ * check (as test/zk/two-phase-soundness.spec.ts does), so a false witness is caught where the
+ * protocol says: by the compression (constraints) or the statement check (products, chaining).
+ */
+import { FR_MODULUS, Fr } from '../../src/zk/field/fr';
+import { assembleProof, encodeProof } from '../../src/zk/encoding/proof';
+import {
+  AccInstance,
+  AccWitness,
+  FoldMessage,
+  foldCore,
+  foldInstanceCommitments,
+  foldWitness,
+  honestFoldMessage,
+} from '../../src/zk/folding/mova';
+import { PROTOCOL_VERSION, headerDigest } from '../../src/zk/folding/statement';
+import { foldPlan } from '../../src/zk/folding/tree';
+import { commitPhase, drawChallenges, proveTwoPhaseLeafCore } from '../../src/zk/folding/two-phase';
+import { HyperKzgCommitment } from '../../src/zk/pcs/hyperkzg';
+import { hyperKzgBundle } from '../../src/zk/pcs/hyperkzg-codec';
+import { proveCompression } from '../../src/zk/spartan/compress';
+import { statementHeader } from '../../src/zk/spartan/pipeline';
+import { Srs, devSrs } from '../../src/zk/srs';
+import { VM_PUBLIC_INPUTS, vmBlock } from '../../src/zk/vm-circuit/memory';
+import {
+  ProgramSection,
+  ZkvmStatement,
+  encodeEnvelope,
+  encodeSections,
+  statementDigest,
+} from '../../src/zk/vm-circuit/proof-format';
+import {
+  VmRun,
+  phase1Publics,
+  phase1Witness,
+  segmentInstance,
+  segmentValues,
+} from '../../src/zk/vm-circuit/vm-witness';
+import { programDigestV1 } from '../../src/vm/program-digest';
+import type { MemoryLimits } from '../../src/vm/memory-map';
+
+const R = FR_MODULUS;
+const sub = (a: Fr, b: Fr): Fr => (((a - b) % R) + R) % R;
+
+/** The tests' segment size and SRS (2^(K+10) powers, from the on-disk dev cache). */
+export const K = 4;
+export const testSrs = (): Srs => devSrs({ maxVars: K + 10 });
+
+export interface HarnessOptions {
+  /** Statement fields to lie about (the proof is made for the lying statement). */
+  statement?: Partial<ZkvmStatement>;
+  /** Which run segment goes into leaf i (default: i). */
+  order?: number[];
+  /** Edits leaf i's public inputs (by name) after phase 2; the witness is unchanged. */
+  editPublics?: (i: number, x: Record<string, Fr>) => void;
+  /** The program section to carry (default: the run's). */
+  program?: ProgramSection;
+}
+
+/** Proves `run` as a (possibly malicious) prover and returns the envelope bytes. */
+export function harnessProve(
+  srs: Srs,
+  run: VmRun,
+  limits: MemoryLimits,
+  opts: HarnessOptions = {},
+): Uint8Array {
+  const block = vmBlock();
+  const shape = block.shape;
+  const k = run.k;
+  const order = opts.order ?? Array.from({ length: run.segments }, (_, i) => i);
+  const N = order.length;
+  const program = opts.program ?? {
+    image: run.statement.image,
+    memoryTop: limits.memoryTop,
+    stackSize: limits.stackSize,
+  };
+  const statement: ZkvmStatement = {
+    programDigest: programDigestV1(program.image, {
+      memoryTop: program.memoryTop,
+      stackSize: program.stackSize,
+    }),
+    publicInput: run.statement.publicInput,
+    publicOutput: run.statement.publicOutput,
+    exitCode: run.statement.exitCode | 0,
+    cycles: run.statement.cycles,
+    segmentSizeLog2: k,
+    segments: N,
+    protocolVersion: PROTOCOL_VERSION,
+    srsId: Buffer.from(srs.id).toString('hex'),
+    insecureSrs: srs.insecure,
+    ...opts.statement,
+  };
+  const sections = encodeSections(statement, program);
+  const bundle = hyperKzgBundle(srs);
+  const header = statementHeader(
+    shape,
+    bundle,
+    k,
+    N,
+    statementDigest(sections.statement, sections.program),
+  );
+  const ctx = { shape, k, hd: headerDigest(header), pcs: bundle.pcs };
+  const segs = order.map((i) => segmentValues(run, i));
+  const byName = (x: Fr[]): Record<string, Fr> =>
+    Object.fromEntries(VM_PUBLIC_INPUTS.map((n, j) => [n, x[j]]));
+  const fromName = (p: Record<string, Fr>): Fr[] => VM_PUBLIC_INPUTS.map((n) => p[n]);
+  const x1 = segs.map((s, i) => {
+    const p = phase1Publics(s, block) as Record<string, Fr>;
+    opts.editPublics?.(i, p);
+    return fromName(p);
+  });
+  const comm1 = segs.map((s) => {
+    const { W } = phase1Witness(s, block);
+    return commitPhase(bundle.pcs, shape, W, 1, block.witnessBits);
+  });
+  const draw = drawChallenges(
+    ctx,
+    comm1.map((c, i) => ({ comm1: c.toBytes(), x: x1[i] })),
+  );
+  const [alpha, gamma] = draw.challenges;
+  const insts: AccInstance<HyperKzgCommitment>[] = [];
+  const wits: AccWitness[] = [];
+  const xs: Fr[][] = [];
+  segs.forEach((s, i) => {
+    const inst = segmentInstance({ ...s, index: i }, alpha, gamma, block);
+    const p = byName(inst.x);
+    opts.editPublics?.(i, p);
+    const x = fromName(p);
+    const comm2 = commitPhase(bundle.pcs, shape, inst.W, 2);
+    const { core, wit } = proveTwoPhaseLeafCore(
+      ctx,
+      i,
+      inst.W,
+      x,
+      comm1[i].toBytes(),
+      comm2.toBytes(),
+      draw.digest,
+    );
+    insts[i] = { ...core, comm: comm1[i], comm2 };
+    wits[i] = wit;
+    xs.push(x);
+  });
+  const msgs: FoldMessage[] = [];
+  foldPlan(N).forEach((st, j) => {
+    const L = insts[st.left];
+    const Rt = insts[st.right];
+    const msg = honestFoldMessage(ctx, j, L, wits[st.left], Rt, wits[st.right]);
+    // Shift h1, h2 so that the fold checks pass even when a witness is false.
+    const s1 = L.fresh ? 0n : sub(msg.h1[0], L.v);
+    const s2 = Rt.fresh ? 0n : sub(msg.h2[1], Rt.v);
+    const forged = { ...msg, h1: msg.h1.map((e) => sub(e, s1)), h2: msg.h2.map((e) => sub(e, s2)) };
+    msgs.push(forged);
+    const res = foldCore(ctx, j, L, Rt, forged);
+    if (!res.ok) throw new Error(`forged message rejected by the fold check: ${res.error.kind}`);
+    insts[st.out] = foldInstanceCommitments(bundle.pcs, res.core, L, Rt, res.rho);
+    wits[st.out] = foldWitness(wits[st.left], wits[st.right], res.rho);
+  });
+  const root = N === 1 ? 0 : 2 * N - 2;
+  const compression = proveCompression(ctx, bundle.pcs, insts[root], wits[root]);
+  const proof = assembleProof(
+    header,
+    {
+      leafComms: insts.slice(0, N).map((i) => i.comm),
+      leafComms2: insts.slice(0, N).map((i) => i.comm2 as HyperKzgCommitment),
+      msgs,
+    },
+    xs,
+    compression,
+    shape,
+  );
+  return encodeEnvelope({ statement, program, inner: encodeProof(bundle, proof) });
+}
