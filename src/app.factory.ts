@@ -35,11 +35,18 @@ export async function createApp(
     },
   );
   app.useLogger(app.get(Logger));
-  // The largest JSON body: a base64 ELF (4/3 of its size), or two hex inputs
-  // (twice theirs); leave room for the other fields.
+  // The largest JSON body: a base64 ELF or proof (4/3 of its size), or two hex
+  // inputs (twice theirs); leave room for the other fields.
   const jsonLimit =
-    Math.max(Math.ceil((config.maxProgramBytes * 4) / 3), 4 * config.maxInputBytes) + 64 * 1024;
+    Math.max(
+      Math.ceil((config.maxProgramBytes * 4) / 3),
+      Math.ceil((config.maxProofBytes * 4) / 3),
+      4 * config.maxInputBytes,
+    ) +
+    64 * 1024;
   app.useBodyParser('json', { limit: jsonLimit });
+  // Binary proofs for POST /verify; larger ones are refused before any decoding.
+  app.useBodyParser('raw', { type: 'application/octet-stream', limit: config.maxProofBytes });
   app.useGlobalPipes(
     new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }),
   );

@@ -9,6 +9,7 @@ import { DatabaseModule } from './db/database.module';
 import { HealthModule } from './health/health.module';
 import { ProgramsModule } from './programs/programs.module';
 import { ProofsModule } from './proofs/proofs.module';
+import { VerifyModule } from './verify/verify.module';
 
 @Module({})
 export class AppModule {
@@ -39,6 +40,7 @@ export class AppModule {
         HealthModule,
         ProgramsModule,
         ProofsModule,
+        VerifyModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

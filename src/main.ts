@@ -5,6 +5,7 @@ import { createApp } from './app.factory';
 import { createApiKey } from './auth/api-keys';
 import { loadConfigOrExit } from './config/env';
 import { DatabaseService } from './db/database.service';
+import { describeSrs } from './jobs/srs';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
@@ -34,6 +35,9 @@ async function bootstrap(): Promise<void> {
       : 'authentication: OFF (AUTH_MODE=none) — anyone who can reach this port can use it; for local use only';
   log.log(authLine, 'Bootstrap');
   console.log(authLine);
+  const srsLine = `proofs: ${describeSrs(config.srs)}`;
+  log.log(srsLine, 'Bootstrap');
+  console.log(srsLine);
   if (firstKey) {
     console.log(
       `first start: created the API key below; it is shown only this once:\n\n  ${firstKey}\n`,

@@ -37,6 +37,12 @@ export interface AppConfig {
   jobLeaseMs: number;
   /** Attempts (lease expiries included) before a job fails for good. */
   jobMaxAttempts: number;
+  /** The SRS proofs are made and verified with (see src/jobs/srs.ts). */
+  srs: { kind: 'dev'; maxVars: number } | { kind: 'ptau'; path: string; maxVars: number };
+  /** Segment size of a prove job that does not choose one. */
+  defaultSegmentSizeLog2: number;
+  /** Largest proof /verify reads. */
+  maxProofBytes: number;
   /** On SIGTERM, how long running jobs may take to finish before they are handed back to the queue. */
   shutdownGraceMs: number;
   /** "apikey": every request but /health, /ready, /verify and /docs needs a key. "none": local use only. */
@@ -127,6 +133,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const workerConcurrency = intVar(env, 'WORKER_CONCURRENCY', 1, 0, 64, problems);
   const jobLeaseMs = intVar(env, 'JOB_LEASE_SECONDS', 30, 2, 3600, problems) * 1000;
   const jobMaxAttempts = intVar(env, 'JOB_MAX_ATTEMPTS', 3, 1, 100, problems);
+  const srsMaxVars = intVar(env, 'SRS_MAX_VARS', 18, 8, 24, problems);
+  const ptau = env.ZKVM_SRS_PTAU?.trim();
+  const srs = ptau
+    ? { kind: 'ptau' as const, path: ptau, maxVars: srsMaxVars }
+    : { kind: 'dev' as const, maxVars: srsMaxVars };
+  const defaultSegmentSizeLog2 = intVar(env, 'DEFAULT_SEGMENT_SIZE_LOG2', 6, 2, 20, problems);
+  const maxProofBytes = intVar(
+    env,
+    'MAX_PROOF_BYTES',
+    8 * 1024 * 1024,
+    1024,
+    256 * 1024 * 1024,
+    problems,
+  );
   const shutdownGraceMs = intVar(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 3600, problems) * 1000;
 
   const rawAuth = (env.AUTH_MODE ?? 'apikey').trim();
@@ -153,6 +173,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jobLeaseMs,
     jobMaxAttempts,
     shutdownGraceMs,
+    srs,
+    defaultSegmentSizeLog2,
+    maxProofBytes,
     authMode,
     quotas,
   };

@@ -13,8 +13,12 @@ import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { SqlExecutor } from '../db/migrate';
 import { JobStore } from './job-store';
-import type { ExecutionResult, JobOptions, JobProgress } from './job-types';
+import type { ExecutionResult, JobOptions, JobProgress, JobStatus } from './job-types';
+import { MessageChannel } from 'node:worker_threads';
 import type { ExecuteTaskInput, ExecuteTaskOutput } from './tasks/execute.task';
+import type { ProgressMessage, ProveJobInput, ProveJobOutput } from './tasks/job-prove.task';
+import type { SrsDescriptor } from './srs';
+import { toStatementJson } from './statement-json';
 import { WorkerPool } from './worker-pool';
 
 export interface JobRunnerOptions {
@@ -23,6 +27,8 @@ export interface JobRunnerOptions {
   heartbeatMs: number;
   leaseMs: number;
   maxAttempts: number;
+  /** The SRS prove jobs commit with. */
+  srs: SrsDescriptor;
   workerId?: string;
   log?: (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -163,6 +169,83 @@ export class JobRunner {
     }
   }
 
+  /**
+   * The prove stages, in one worker thread: the thread reports progress through a
+   * MessagePort and this side records stage changes and progress (throttled) in
+   * the job row, so clients see executing → folding i/n → compressing.
+   */
+  private async prove(
+    id: string,
+    program: { format: string; content: Uint8Array },
+    publicInput: Uint8Array,
+    privateInput: Uint8Array | null,
+    options: JobOptions,
+    progress: JobProgress,
+    result: ExecutionResult,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { port1, port2 } = new MessageChannel();
+    let stage: JobStatus = 'executing';
+    let lastWrite = 0;
+    let pending: Promise<unknown> = Promise.resolve();
+    port1.on('message', (m: ProgressMessage) => {
+      progress[m.stage] = { done: m.done, total: m.total };
+      const changed = m.stage !== stage;
+      if (changed) stage = m.stage;
+      const now = Date.now();
+      if (!changed && now - lastWrite < 250 && m.done !== m.total) return;
+      lastWrite = now;
+      const snapshot = structuredClone(progress);
+      pending = pending.then(() =>
+        this.store.update(id, this.workerId, {
+          ...(changed ? { status: m.stage } : {}),
+          progress: snapshot,
+        }),
+      );
+    });
+    const input: ProveJobInput = {
+      format: program.format as 'elf' | 'asm',
+      content: program.content,
+      publicInput,
+      privateInput: privateInput ?? new Uint8Array(),
+      cycleLimit: options.cycleLimit,
+      segmentSizeLog2: options.segmentSizeLog2,
+      srs: this.opts.srs,
+      progress: port2,
+    };
+    let out: ProveJobOutput;
+    try {
+      out = await this.pool.run<ProveJobInput, ProveJobOutput>('job-prove.task', input, signal, [
+        port2,
+      ]);
+    } finally {
+      port1.close();
+      await pending.catch(() => undefined);
+    }
+    if (!out.ok) {
+      await this.store.finish(id, this.workerId, {
+        status: 'failed',
+        error: `proving failed: ${out.error}`,
+      });
+      this.log('info', 'job failed', { jobId: id, error: out.error });
+      return;
+    }
+    const statement = toStatementJson(out.statement);
+    await this.store.finish(id, this.workerId, {
+      status: 'succeeded',
+      result,
+      progress,
+      statement,
+      proof: out.proof,
+    });
+    this.log('info', 'job proved', {
+      jobId: id,
+      cycles: out.statement.cycles,
+      proofBytes: out.proof.length,
+      timings: out.timings,
+    });
+  }
+
   private async runStages(id: string, signal: AbortSignal): Promise<void> {
     const job = await this.prisma.proofJob.findUnique({
       where: { id },
@@ -188,7 +271,9 @@ export class JobRunner {
       this.log('info', 'job failed', { jobId: id, error: out.error });
       return;
     }
-    progress.executing = { done: out.cycles, total: out.cycles };
+    // Execute mode counts cycles; prove mode counts the prover's own units of
+    // work for this stage (segments witnessed and committed) as it reports them.
+    if (options.mode === 'execute') progress.executing = { done: out.cycles, total: out.cycles };
     const result: ExecutionResult = {
       exitCode: out.exitCode,
       cycles: out.cycles,
@@ -196,10 +281,17 @@ export class JobRunner {
       debugLog: out.debugLog,
     };
     if (options.mode === 'prove') {
-      await this.store.finish(id, this.workerId, {
-        status: 'failed',
-        error: 'proving is not available on this server yet; use mode "execute"',
-      });
+      await this.store.update(id, this.workerId, { progress });
+      await this.prove(
+        id,
+        job.program,
+        job.publicInput,
+        job.privateInput,
+        options,
+        progress,
+        result,
+        signal,
+      );
       return;
     }
     await this.store.finish(id, this.workerId, { status: 'succeeded', result, progress });

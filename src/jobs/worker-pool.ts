@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TransferListItem } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 
 /**
@@ -40,9 +41,14 @@ export class WorkerPool {
     return p;
   }
 
-  /** Runs a task; aborting `signal` terminates its thread. */
-  run<I, O>(task: string, input: I, signal?: AbortSignal): Promise<O> {
-    return this.pool(task).run(input, { signal }) as Promise<O>;
+  /** Runs a task; aborting `signal` terminates its thread. `transferList` moves ports or buffers. */
+  run<I, O>(
+    task: string,
+    input: I,
+    signal?: AbortSignal,
+    transferList?: TransferListItem[],
+  ): Promise<O> {
+    return this.pool(task).run(input, { signal, transferList }) as Promise<O>;
   }
 
   async close(): Promise<void> {

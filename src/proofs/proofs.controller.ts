@@ -8,7 +8,9 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Req,
   Res,
+  StreamableFile,
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -18,7 +20,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
-  ApiResponse,
+  ApiProduces,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
@@ -26,11 +28,12 @@ import {
   ApiSecurity,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { ProblemDetails } from '../common/problem';
 import {
   CreateProofDto,
   ListProofsQueryDto,
+  ProofEnvelopeDto,
   ProofJobDto,
   ProofJobListDto,
 } from './dto/proof-job.dto';
@@ -63,11 +66,6 @@ export class ProofsController {
   @ApiUnprocessableEntityResponse({
     type: ProblemDetails,
     description: 'Unknown program, or limits exceeded',
-  })
-  @ApiResponse({
-    status: 501,
-    type: ProblemDetails,
-    description: 'mode "prove" is not available on this server yet',
   })
   @ApiTooManyRequestsResponse({
     type: ProblemDetails,
@@ -116,6 +114,47 @@ export class ProofsController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<ProofJobDto> {
     return this.proofs.get(principal.ownerId, id);
+  }
+
+  @Get(':id/proof')
+  @ApiOperation({
+    operationId: 'getProofBytes',
+    summary: 'Download the proof of a succeeded job',
+    description:
+      'With `Accept: application/octet-stream` the raw proof bytes; otherwise a JSON envelope with the proof in ' +
+      'base64 and the readable statement. Either can be given to POST /verify.',
+  })
+  @ApiProduces('application/json', 'application/octet-stream')
+  @ApiOkResponse({
+    type: ProofEnvelopeDto,
+    description: 'The proof (JSON envelope, or raw bytes by Accept header)',
+  })
+  @ApiNotFoundResponse({
+    type: ProblemDetails,
+    description: 'No such job, or it has no proof (yet)',
+  })
+  async getProof(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ProofEnvelopeDto | StreamableFile> {
+    const { bytes, statement } = await this.proofs.proof(principal.ownerId, id);
+    if (
+      req.accepts(['application/json', 'application/octet-stream']) === 'application/octet-stream'
+    ) {
+      res.setHeader('Content-Disposition', `attachment; filename="${id}.zkproof"`);
+      return new StreamableFile(Buffer.from(bytes), {
+        type: 'application/octet-stream',
+        length: bytes.length,
+      });
+    }
+    return {
+      jobId: id,
+      proof: Buffer.from(bytes).toString('base64'),
+      sizeBytes: bytes.length,
+      statement,
+    };
   }
 
   @Delete(':id')

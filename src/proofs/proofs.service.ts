@@ -6,10 +6,15 @@ import { Prisma, type ProofJob } from '../generated/prisma/client';
 import { JobStore } from '../jobs/job-store';
 import { ACTIVE_JOB_STATUSES, initialProgress, type JobOptions } from '../jobs/job-types';
 import type { Principal } from '../auth/principal';
+import { vmBlock } from '../zk/vm-circuit/memory';
+import type { StatementJson } from '../jobs/statement-json';
 import type { CreateProofDto, ProofJobDto, ProofJobListDto } from './dto/proof-job.dto';
 import { JobWorkerService } from './job-worker.service';
 
-const DEFAULT_SEGMENT_SIZE_LOG2 = 16;
+/** Each proof row has 2^(log2 m) witness columns; a segment of 2^k rows needs 2^(k + log2 m) SRS powers. */
+function maxSegmentLog2(srsMaxVars: number): number {
+  return srsMaxVars - Math.log2(vmBlock().shape.m);
+}
 
 function decodeInput(name: string, value: string | undefined, encoding: 'base64' | 'hex'): Buffer {
   if (value === undefined || value === '') return Buffer.alloc(0);
@@ -51,6 +56,8 @@ export function toJobDto(j: Omit<ProofJob, 'privateInput'>): ProofJobDto {
     publicInput: Buffer.from(j.publicInput).toString('hex'),
     result: (j.result as unknown as ProofJobDto['result']) ?? null,
     error: j.error,
+    statement: (j.statement as unknown as StatementJson | null) ?? null,
+    hasProof: j.status === 'succeeded' && j.mode === 'prove',
     attempts: j.attempts,
   };
 }
@@ -89,12 +96,15 @@ export class ProofsService {
       }
     }
     const mode = dto.options?.mode ?? 'prove';
-    if (mode === 'prove') {
+    const segmentSizeLog2 = dto.options?.segmentSizeLog2 ?? this.config.defaultSegmentSizeLog2;
+    const maxSegmentSizeLog2 = maxSegmentLog2(this.config.srs.maxVars);
+    if (mode === 'prove' && segmentSizeLog2 > maxSegmentSizeLog2) {
       throw new ProblemException(
-        501,
-        'proving-unavailable',
-        'Proving not available',
-        'This server does not produce proofs yet; send options.mode = "execute" to run the program without a proof.',
+        422,
+        'segment-too-large',
+        'Segment too large',
+        `options.segmentSizeLog2 is ${segmentSizeLog2}; this server's SRS holds 2^${this.config.srs.maxVars} powers, ` +
+          `enough for segments of at most 2^${maxSegmentSizeLog2} rows.`,
       );
     }
     const maxCycles = Math.min(this.config.maxCycleLimit, principal.maxCycleLimit ?? Infinity);
@@ -111,7 +121,7 @@ export class ProofsService {
     const options: JobOptions = {
       mode,
       cycleLimit,
-      segmentSizeLog2: dto.options?.segmentSizeLog2 ?? DEFAULT_SEGMENT_SIZE_LOG2,
+      segmentSizeLog2,
     };
     const ownerId = principal.ownerId;
     const maxConcurrent = principal.maxConcurrentJobs ?? this.config.quotas.maxConcurrentJobs;
@@ -206,6 +216,31 @@ export class ProofsService {
       this.db.prisma.proofJob.count({ where }),
     ]);
     return { items: items.map(toJobDto), total, limit: q.limit, offset: q.offset };
+  }
+
+  /** The proof of a succeeded prove job, with its statement; 404 for anything else. */
+  async proof(
+    ownerId: string,
+    id: string,
+  ): Promise<{ bytes: Uint8Array; statement: StatementJson }> {
+    const j = await this.db.prisma.proofJob.findFirst({
+      where: { id, ownerId },
+      select: { status: true, mode: true, statement: true, proof: { select: { bytes: true } } },
+    });
+    if (!j) throw new NotFoundException(`Proof job ${id} does not exist.`);
+    if (!j.proof || !j.statement) {
+      const why =
+        j.mode === 'execute'
+          ? 'it ran in "execute" mode, which makes no proof'
+          : `it is ${j.status}${j.status === 'succeeded' ? '' : ', not succeeded'}`;
+      throw new ProblemException(
+        404,
+        'no-proof',
+        'No proof',
+        `Proof job ${id} has no proof: ${why}.`,
+      );
+    }
+    return { bytes: j.proof.bytes, statement: j.statement as unknown as StatementJson };
   }
 
   async cancel(ownerId: string, id: string): Promise<ProofJobDto> {

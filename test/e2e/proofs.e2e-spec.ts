@@ -169,8 +169,6 @@ describe('Proof jobs, execute mode (e2e)', () => {
       .send({ programId: '00000000-0000-4000-8000-000000000000', options: { mode: 'execute' } })
       .expect(422);
     expect(unknown.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const prove = await http.post('/proofs').send({ programId: programs.sort }).expect(501);
-    expect(prove.body.type).toMatch(/proving-unavailable$/);
     await http.get('/proofs/00000000-0000-4000-8000-000000000000').expect(404);
     await http.delete('/proofs/00000000-0000-4000-8000-000000000000').expect(404);
     await http.get('/proofs?status=bogus').expect(400);

@@ -105,6 +105,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/proofs/{id}/proof': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download the proof of a succeeded job
+     * @description With `Accept: application/octet-stream` the raw proof bytes; otherwise a JSON envelope with the proof in base64 and the readable statement. Either can be given to POST /verify.
+     */
+    get: operations['getProofBytes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/ready': {
     parameters: {
       query?: never;
@@ -116,6 +136,27 @@ export interface paths {
     get: operations['ready'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Verify a proof given in the URL (base64url), for proofs small enough to share as a link */
+    get: operations['verifyProofFromUrl'];
+    put?: never;
+    /**
+     * Verify a proof (stateless; no API key needed)
+     * @description Send the proof as the raw body (application/octet-stream; expected values then go in the query string) or as JSON {proof: base64, expected?}. Any bytes get an answer: valid, or invalid with the reason. Reads no database: the same proof gets the same answer on any server with the same SRS.
+     */
+    post: operations['verifyProof'];
     delete?: never;
     options?: never;
     head?: never;
@@ -187,6 +228,23 @@ export interface components {
        * @example 2a000000
        */
       publicOutput: string;
+    };
+    ExpectedStatementDto: {
+      /**
+       * @description The exit code must be this
+       * @example 0
+       */
+      exitCode?: number;
+      /**
+       * @description The proof must be of this program
+       * @example zkvm1:2637…
+       */
+      programDigest?: string;
+      /**
+       * @description The public output must be exactly these bytes (hex)
+       * @example 37000000
+       */
+      publicOutput?: string;
     };
     HealthDto: {
       /** @example ok */
@@ -276,6 +334,24 @@ export interface components {
       /** @example 1 */
       total: number;
     };
+    ProofEnvelopeDto: {
+      /**
+       * Format: uuid
+       * @description The job that produced the proof
+       */
+      jobId: string;
+      /**
+       * Format: byte
+       * @description The proof bytes, base64 (the same bytes as application/octet-stream)
+       */
+      proof: string;
+      /**
+       * @description Size of the proof in bytes
+       * @example 9120
+       */
+      sizeBytes: number;
+      statement: components['schemas']['StatementDto'];
+    };
     ProofJobDto: {
       /**
        * @description Times a worker has started this job
@@ -284,6 +360,11 @@ export interface components {
       attempts: number;
       /** @description Why the job failed */
       error?: string | null;
+      /**
+       * @description Whether GET /proofs/{id}/proof has a proof to serve
+       * @example false
+       */
+      hasProof: boolean;
       /** Format: uuid */
       id: string;
       options: components['schemas']['ProofJobOptionsDto'];
@@ -297,6 +378,8 @@ export interface components {
       publicInput: string;
       /** @description Set once the guest has run */
       result?: components['schemas']['ExecutionResultDto'] | null;
+      /** @description The public statement of the proof, once the job has proved it */
+      statement?: components['schemas']['StatementDto'] | null;
       /**
        * @example queued
        * @enum {string}
@@ -377,6 +460,62 @@ export interface components {
        * @example 8
        */
       total: number | null;
+    };
+    StatementDto: {
+      /**
+       * @description Instructions the guest retired
+       * @example 142
+       */
+      cycles: number;
+      /** @example 0 */
+      exitCode: number;
+      /** @description True when the proof was made with the insecure development SRS: it then proves nothing to a third party */
+      insecureSrs: boolean;
+      /** @example zkvm1:2637137c117e14c91cbfda88d5f725c773756c9e4de18bc3165a0469ec005ff1 */
+      programDigest: string;
+      /** @example 1 */
+      protocolVersion: number;
+      /**
+       * @description Public input, hex
+       * @example 0a000000
+       */
+      publicInput: string;
+      /**
+       * @description Public output, hex
+       * @example 3700000000000000
+       */
+      publicOutput: string;
+      /**
+       * @description log2 of the rows per proof segment
+       * @example 6
+       */
+      segmentSizeLog2: number;
+      /** @example 3 */
+      segments: number;
+      /** @description Identity of the structured reference string (hex) */
+      srsId: string;
+    };
+    VerifyRequestDto: {
+      /** @description Values the statement must have */
+      expected?: components['schemas']['ExpectedStatementDto'];
+      /**
+       * Format: byte
+       * @description The proof bytes, base64 (or base64url)
+       */
+      proof: string;
+    };
+    VerifyResponseDto: {
+      /**
+       * @description Why the proof was rejected
+       * @example the public output differs from the expected one
+       */
+      reason?: string;
+      /** @description Which step rejected it (decode, statement, srs, folding, compression, …) */
+      stage?: string;
+      /** @description What the proof claims (present whenever it could be decoded) */
+      statement?: components['schemas']['StatementDto'];
+      /** @example true */
+      valid: boolean;
     };
   };
   responses: never;
@@ -728,15 +867,6 @@ export interface operations {
           'application/json': components['schemas']['ProblemDetails'];
         };
       };
-      /** @description mode "prove" is not available on this server yet */
-      501: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProblemDetails'];
-        };
-      };
     };
   };
   getProof: {
@@ -833,6 +963,48 @@ export interface operations {
       };
     };
   };
+  getProofBytes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The proof (JSON envelope, or raw bytes by Accept header) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProofEnvelopeDto'];
+          'application/octet-stream': components['schemas']['ProofEnvelopeDto'];
+        };
+      };
+      /** @description Missing or invalid API key */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description No such job, or it has no proof (yet) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDetails'];
+          'application/octet-stream': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
   ready: {
     parameters: {
       query?: never;
@@ -851,6 +1023,84 @@ export interface operations {
         };
       };
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  verifyProofFromUrl: {
+    parameters: {
+      query: {
+        /** @description The proof must be of this program */
+        programDigest?: string;
+        /** @description The public output must be exactly these bytes (hex) */
+        publicOutput?: string;
+        /** @description The exit code must be this */
+        exitCode?: number;
+        /** @description The proof bytes, base64url */
+        proof: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VerifyResponseDto'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDetails'];
+        };
+      };
+    };
+  };
+  verifyProof: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VerifyRequestDto'] | string;
+        'application/octet-stream': components['schemas']['VerifyRequestDto'] | string;
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VerifyResponseDto'];
+        };
+      };
+      /** @description Malformed request (not a proof problem: those are valid=false) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDetails'];
+        };
+      };
+      /** @description Proof larger than MAX_PROOF_BYTES */
+      413: {
         headers: {
           [name: string]: unknown;
         };

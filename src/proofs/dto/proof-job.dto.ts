@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PaginationQueryDto } from '../../common/pagination.dto';
+import { StatementDto } from '../../common/statement.dto';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -183,6 +184,17 @@ export class ProofJobDto {
   result!: ExecutionResultDto | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Why the job failed' })
   error!: string | null;
+  @ApiPropertyOptional({
+    type: StatementDto,
+    nullable: true,
+    description: 'The public statement of the proof, once the job has proved it',
+  })
+  statement!: StatementDto | null;
+  @ApiProperty({
+    description: 'Whether GET /proofs/{id}/proof has a proof to serve',
+    example: false,
+  })
+  hasProof!: boolean;
   @ApiProperty({ description: 'Times a worker has started this job', example: 1 })
   attempts!: number;
 }
@@ -208,4 +220,18 @@ export class ListProofsQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsUUID()
   programId?: string;
+}
+
+export class ProofEnvelopeDto {
+  @ApiProperty({ description: 'The job that produced the proof', format: 'uuid' })
+  jobId!: string;
+  @ApiProperty({
+    description: 'The proof bytes, base64 (the same bytes as application/octet-stream)',
+    format: 'byte',
+  })
+  proof!: string;
+  @ApiProperty({ description: 'Size of the proof in bytes', example: 9120 })
+  sizeBytes!: number;
+  @ApiProperty({ type: StatementDto })
+  statement!: StatementDto;
 }

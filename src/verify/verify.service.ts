@@ -1,0 +1,54 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/env';
+import { WorkerPool } from '../jobs/worker-pool';
+import type { VerifyTaskInput } from '../jobs/tasks/verify.task';
+import { toStatementJson } from '../jobs/statement-json';
+import type { VerifyResult } from '../zk/vm-circuit';
+import type { VerifyResponseDto } from './dto/verify.dto';
+
+export interface Expected {
+  programDigest?: string;
+  publicOutput?: string;
+  exitCode?: number;
+}
+
+/**
+ * Stateless verification: it reads no table and keeps nothing; the answer
+ * depends only on the proof bytes, the expected values and the SRS's verifier
+ * key. The work runs in worker threads.
+ */
+@Injectable()
+export class VerifyService implements OnApplicationShutdown {
+  private readonly pool: WorkerPool;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.pool = new WorkerPool(2);
+  }
+
+  async verify(proof: Uint8Array, expected: Expected = {}): Promise<VerifyResponseDto> {
+    const input: VerifyTaskInput = {
+      proof,
+      srs: this.config.srs,
+      expected: {
+        programDigest: expected.programDigest,
+        publicOutput:
+          expected.publicOutput === undefined
+            ? undefined
+            : Buffer.from(expected.publicOutput, 'hex'),
+        exitCode: expected.exitCode,
+      },
+    };
+    const r = await this.pool.run<VerifyTaskInput, VerifyResult>('verify.task', input);
+    if (r.valid) return { valid: true, statement: toStatementJson(r.statement) };
+    return {
+      valid: false,
+      stage: r.stage,
+      reason: r.reason,
+      ...(r.statement ? { statement: toStatementJson(r.statement) } : {}),
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.close();
+  }
+}
