@@ -367,3 +367,25 @@ export function readStatement(bytes: Uint8Array): ZkvmStatement | null {
   const d = decodeEnvelope(bytes);
   return d.ok ? d.envelope.statement : null;
 }
+
+/** A statement as JSON-safe data (byte strings as hex), for the CLI and the HTTP API. */
+export interface ZkvmStatementJson {
+  programDigest: string;
+  publicInput: string;
+  publicOutput: string;
+  exitCode: number;
+  cycles: number;
+  segmentSizeLog2: number;
+  segments: number;
+  protocolVersion: number;
+  srsId: string;
+  insecureSrs: boolean;
+}
+
+export function statementToJson(s: ZkvmStatement): ZkvmStatementJson {
+  return {
+    ...s,
+    publicInput: Buffer.from(s.publicInput).toString('hex'),
+    publicOutput: Buffer.from(s.publicOutput).toString('hex'),
+  };
+}

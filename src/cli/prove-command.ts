@@ -1,0 +1,131 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_CYCLE_LIMIT, loadProgram } from '../vm';
+import {
+  DEFAULT_SEGMENT_SIZE_LOG2,
+  MAX_SEGMENT_SIZE_LOG2,
+  MIN_SEGMENT_SIZE_LOG2,
+  ProveStage,
+  ProofExecutor,
+  checkSegmentSize,
+  proveProgram,
+  statementToJson,
+} from '../zk/vm-circuit';
+import { PoolProofExecutor } from '../jobs/proof-executor';
+import { INSECURE_WARNING, loadProverSrs, srsDescriptor } from './srs-option';
+import { printStatement } from './verify-command';
+
+interface ProveOptions {
+  publicInput?: string;
+  privateInput?: string;
+  output: string;
+  segmentSizeLog2: number;
+  srs?: string;
+  threads: number;
+  cycleLimit: number;
+  json?: boolean;
+}
+
+const positiveInt = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new InvalidArgumentError('expected a positive integer');
+  return n;
+};
+
+export function registerProveCommand(program: Command): void {
+  program
+    .command('prove')
+    .description('Run a guest program (ELF or assembly) and prove its execution')
+    .argument('<program>', 'RV32IM ELF executable or assembly source file')
+    .option('--public-input <file>', 'file whose bytes are the public input')
+    .option('--private-input <file>', 'file whose bytes are the private input (never in the proof)')
+    .requiredOption('-o, --output <file>', 'where to write the proof')
+    .option(
+      '--segment-size-log2 <k>',
+      `segments of 2^k cycles, k in [${MIN_SEGMENT_SIZE_LOG2}, ${MAX_SEGMENT_SIZE_LOG2}]`,
+      positiveInt,
+      DEFAULT_SEGMENT_SIZE_LOG2,
+    )
+    .option(
+      '--srs <file.ptau>',
+      'powers of tau (snarkjs .ptau); default: the INSECURE development SRS',
+    )
+    .option('--threads <n>', 'worker threads for the prover (1: in this thread)', positiveInt, 1)
+    .option('--cycle-limit <n>', 'refuse runs longer than this', positiveInt, DEFAULT_CYCLE_LIMIT)
+    .option('--json', 'print the statement, proof size and timings as JSON')
+    .action(async (file: string, opts: ProveOptions) => {
+      process.exitCode = await proveCommand(
+        file,
+        opts,
+        (s) => process.stdout.write(s),
+        (s) => process.stderr.write(s),
+      );
+    });
+}
+
+/** Exit status: 0 when the proof is written, 3 when the run cannot be proven. */
+export async function proveCommand(
+  file: string,
+  opts: ProveOptions,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
+  const k = opts.segmentSizeLog2;
+  const desc = srsDescriptor(k, opts.srs);
+  checkSegmentSize(k, { maxVars: desc.maxVars ?? 0 });
+  if (desc.kind === 'dev') err(`${INSECURE_WARNING}\n`);
+  const image = loadProgram(readFileSync(file));
+  const read = (p?: string): Uint8Array => (p ? readFileSync(p) : new Uint8Array(0));
+  const srs = loadProverSrs(desc);
+  let executor: (ProofExecutor & { close(): Promise<void> }) | undefined;
+  if (opts.threads > 1) executor = new PoolProofExecutor(desc, { threads: opts.threads });
+  let last = '';
+  let lastAt = 0;
+  const onProgress = (stage: ProveStage, done: number, total: number): void => {
+    const now = performance.now();
+    const line = stage === 'compressing' ? stage : `${stage} ${done}/${total}`;
+    if (line === last || (stage === last.split(' ')[0] && done < total && now - lastAt < 1000))
+      return;
+    last = line;
+    lastAt = now;
+    err(`${line}\n`);
+  };
+  try {
+    const r = await proveProgram(image, read(opts.publicInput), read(opts.privateInput), {
+      segmentSizeLog2: k,
+      srs,
+      cycleLimit: opts.cycleLimit,
+      executor,
+      onProgress,
+    });
+    writeFileSync(opts.output, r.proof);
+    if (opts.json) {
+      out(
+        JSON.stringify({
+          proof: opts.output,
+          proofBytes: r.proof.length,
+          statement: statementToJson(r.statement),
+          timings: r.timings,
+        }) + '\n',
+      );
+    } else {
+      printStatement(r.statement, out);
+      out(`proof: ${opts.output} (${r.proof.length} bytes)\n`);
+      out(
+        `time: ${Object.entries(r.timings)
+          .map(([n, ms]) => `${n.replace(/Ms$/, '')} ${(ms / 1000).toFixed(2)} s`)
+          .join(', ')}\n`,
+      );
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof Error && e.name === 'ProveError') {
+      err(`zkvm prove: ${e.message}\n`);
+      return 3;
+    }
+    throw e;
+  } finally {
+    await executor?.close();
+  }
+}
