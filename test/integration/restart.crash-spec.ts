@@ -5,7 +5,7 @@
  * finds the expired lease, requeues the job and finishes it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createZkvmClient, type ZkvmClient } from '../../clients/typescript/src';
@@ -32,6 +32,7 @@ function startServer(dataDir: string, port: number): { child: ChildProcess; outp
         LOG_LEVEL: 'warn',
         JOB_LEASE_SECONDS: '2',
         MAX_CYCLE_LIMIT: '4000000000',
+        SRS_MAX_VARS: '16',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -52,6 +53,21 @@ async function waitReady(base: string): Promise<void> {
   );
 }
 
+let firstKey: string | null = null;
+
+/** The key printed on the data directory's first start (every later start reuses it). */
+async function createKeyOffline(
+  _dataDir: string,
+  server: { output: () => string },
+): Promise<string | null> {
+  if (firstKey) return firstKey;
+  firstKey = await pollUntil(
+    async () => /zkvm_[A-Za-z0-9_-]{43}/.exec(server.output())?.[0] ?? '',
+    (k) => k !== '',
+  );
+  return firstKey;
+}
+
 describe('the service killed mid-job on its embedded database', () => {
   let dataDir: string;
   const children: ChildProcess[] = [];
@@ -70,10 +86,7 @@ describe('the service killed mid-job on its embedded database', () => {
     const first = startServer(dataDir, port);
     children.push(first.child);
     await waitReady(base);
-    const key = await pollUntil(
-      async () => /zkvm_[A-Za-z0-9_-]{43}/.exec(first.output())?.[0] ?? '',
-      (k) => k !== '',
-    );
+    const key = (await createKeyOffline(dataDir, first)) ?? '';
     let zkvm: ZkvmClient = createZkvmClient({ baseUrl: base, apiKey: key });
     const { data: program } = await zkvm.POST('/programs', {
       body: { assembly: SPIN(400_000_000) },
@@ -104,6 +117,67 @@ describe('the service killed mid-job on its embedded database', () => {
     expect(done.status).toBe('succeeded');
     expect(done.attempts).toBe(2);
     expect(done.result!.cycles).toBe(800_000_005);
+    const stopped = new Promise((resolve) => second.child.on('exit', resolve));
     second.child.kill('SIGTERM');
+    await stopped;
   });
+
+  it.each(['executing', 'folding', 'compressing'] as const)(
+    'finishes a prove job whose server was SIGKILLed while %s',
+    async (stage) => {
+      const port = 20000 + Math.floor(Math.random() * 20000);
+      const base = `http://127.0.0.1:${port}`;
+      const first = startServer(dataDir, port);
+      children.push(first.child);
+      await waitReady(base);
+      const key = (await createKeyOffline(dataDir, first)) ?? '';
+      const zkvm = createZkvmClient({ baseUrl: base, apiKey: key });
+      const elf = readFileSync(join(ROOT, 'guest', 'examples', 'sort.elf'));
+      const { data: program } = await zkvm.POST('/programs', {
+        body: { elf: elf.toString('base64') },
+      });
+      const words = Buffer.alloc(40);
+      for (let i = 0; i < 10; i++) words.writeUInt32LE((i * 2654435761) >>> 0, i * 4);
+      const { data: job } = await zkvm.POST('/proofs', {
+        body: {
+          programId: program!.id,
+          privateInput: words.toString('base64'),
+          options: { mode: 'prove', segmentSizeLog2: 5 },
+        },
+      });
+      const jobId = job!.id;
+      await pollUntil(
+        async () =>
+          (await zkvm.GET('/proofs/{id}', { params: { path: { id: jobId } } })).data!.status,
+        (s) => s === stage,
+        { timeoutMs: 120_000, intervalMs: 20 },
+      );
+      const died = new Promise((resolve) => first.child.on('exit', resolve));
+      first.child.kill('SIGKILL');
+      await died;
+
+      const second = startServer(dataDir, port);
+      children.push(second.child);
+      await waitReady(base);
+      const done = await pollUntil(
+        async () => (await zkvm.GET('/proofs/{id}', { params: { path: { id: jobId } } })).data!,
+        (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status),
+        { timeoutMs: 240_000, intervalMs: 250 },
+      );
+      expect(done.status).toBe('succeeded');
+      expect(done.attempts).toBe(2);
+      const bytes = await fetch(`${base}/proofs/${jobId}/proof`, {
+        headers: { authorization: `Bearer ${key}`, accept: 'application/octet-stream' },
+      });
+      const verified = await fetch(`${base}/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: new Uint8Array(await bytes.arrayBuffer()),
+      });
+      expect(((await verified.json()) as { valid: boolean }).valid).toBe(true);
+      const stopped = new Promise((resolve) => second.child.on('exit', resolve));
+      second.child.kill('SIGTERM');
+      await stopped;
+    },
+  );
 });
