@@ -36,6 +36,8 @@ async function main(): Promise<void> {
         HOST: '127.0.0.1',
         ZKVM_DATA_DIR: ':memory:',
         LOG_LEVEL: 'warn',
+        SRS_MAX_VARS: '16',
+        DEFAULT_SEGMENT_SIZE_LOG2: '5',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -70,27 +72,65 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
 
-    const targets: Array<{ name: string; path: string; auth: boolean }> = [
+    // A proof of a tiny program, for /verify (its answer is checked below).
+    const { data: tiny } = await zkvm.POST('/programs', {
+      body: { assembly: '.text\n_start:\n  li a0, 7\n  li a7, 93\n  ecall\n' },
+    });
+    const { data: proveJob } = await zkvm.POST('/proofs', { body: { programId: tiny!.id } });
+    for (let i = 0; i < 1200; i++) {
+      const { data } = await zkvm.GET('/proofs/{id}', { params: { path: { id: proveJob!.id } } });
+      if (data?.status === 'succeeded') break;
+      if (data?.status === 'failed') throw new Error(`prove job failed: ${data.error}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const proofRes = await fetch(`${BASE}/proofs/${proveJob!.id}/proof`, {
+      headers: { authorization: `Bearer ${key}`, accept: 'application/octet-stream' },
+    });
+    const proof = Buffer.from(await proofRes.arrayBuffer());
+    const check = await zkvm.POST('/verify', { body: { proof: proof.toString('base64') } });
+    if (!check.data?.valid) throw new Error('the proof used for the /verify load does not verify');
+
+    const targets: Array<{
+      name: string;
+      path: string;
+      auth: boolean;
+      method?: 'GET' | 'POST';
+      body?: Buffer;
+      type?: string;
+    }> = [
       { name: 'GET /proofs/:id', path: `/proofs/${job.id}`, auth: true },
       { name: 'GET /programs/:id', path: `/programs/${program.id}`, auth: true },
       { name: 'GET /health', path: '/health', auth: false },
+      {
+        name: `POST /verify (${proof.length} B)`,
+        path: '/verify',
+        auth: false,
+        method: 'POST',
+        body: proof,
+        type: 'application/octet-stream',
+      },
     ];
     let failed = false;
     console.log(
       `load: ${seconds} s per endpoint, ${connections} connections, loopback, ${new Date().toISOString()}`,
     );
-    console.log('endpoint               req/s     p50 ms   p99 ms   max ms   errors  non-2xx');
+    console.log('endpoint                   req/s     p50 ms   p99 ms   max ms   errors  non-2xx');
     for (const t of targets) {
       const r = await autocannon({
         url: BASE + t.path,
         connections,
         duration: seconds,
-        headers: t.auth ? { authorization: `Bearer ${key}` } : {},
+        method: t.method ?? 'GET',
+        body: t.body,
+        headers: {
+          ...(t.auth ? { authorization: `Bearer ${key}` } : {}),
+          ...(t.type ? { 'content-type': t.type } : {}),
+        },
       });
       const bad = r.errors + r.timeouts + r.non2xx;
       if (bad > 0) failed = true;
       console.log(
-        `${t.name.padEnd(22)} ${r.requests.average.toFixed(0).padStart(7)}  ${String(r.latency.p50).padStart(8)} ` +
+        `${t.name.padEnd(26)} ${r.requests.average.toFixed(0).padStart(7)}  ${String(r.latency.p50).padStart(8)} ` +
           `${String(r.latency.p99).padStart(8)} ${String(r.latency.max).padStart(8)}  ${String(r.errors + r.timeouts).padStart(6)}  ${String(r.non2xx).padStart(7)}`,
       );
     }
