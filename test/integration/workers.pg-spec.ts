@@ -6,12 +6,16 @@
  * worker finishes the job.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseService } from '../../src/db/database.service';
 import { pollUntil } from '../helpers/poll';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const ROOT = join(__dirname, '..', '..');
+const RUNNING = ['executing', 'folding', 'compressing'];
+// Small proof segments and a small development SRS (shared on-disk cache) keep this fast.
+const PROVER_ENV = { SRS_MAX_VARS: '16', DEFAULT_SEGMENT_SIZE_LOG2: '5' };
 // About 2 cycles per iteration: a few seconds of guest execution per job.
 const SPIN = (iterations: number) =>
   `.text\n.globl _start\n_start:\n  li t0, ${iterations}\nloop:\n  addi t0, t0, -1\n  bnez t0, loop\n  li a0, 0\n  li a7, 93\n  ecall\n`;
@@ -33,6 +37,7 @@ function startWorker(
         WORKER_CONCURRENCY: '1',
         JOB_LEASE_SECONDS: '2',
         LOG_LEVEL: 'warn',
+        ...PROVER_ENV,
         ...extraEnv,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -50,7 +55,11 @@ describe('worker processes sharing the PostgreSQL queue', () => {
   beforeAll(async () => {
     if (!process.env.DATABASE_URL)
       throw new Error('this suite needs DATABASE_URL (a PostgreSQL server)');
-    t = await startTestApp({ WORKER_CONCURRENCY: '0', MAX_CYCLE_LIMIT: '2000000000' });
+    t = await startTestApp({
+      WORKER_CONCURRENCY: '0',
+      MAX_CYCLE_LIMIT: '2000000000',
+      ...PROVER_ENV,
+    });
     http = t.agent();
   });
   afterAll(async () => {
@@ -58,20 +67,23 @@ describe('worker processes sharing the PostgreSQL queue', () => {
     await t?.close();
   });
 
-  it('both workers take jobs, and a job whose worker is SIGKILLed still succeeds', async () => {
+  it('both workers take prove jobs, and a job whose worker is SIGKILLed mid-proof still succeeds', async () => {
     const url = t.config.database.kind === 'postgres' ? t.config.database.url : '';
     const prisma = t.app.get(DatabaseService).prisma;
-    const program = (
-      await http
-        .post('/programs')
-        .send({ assembly: SPIN(40_000_000) })
-        .expect(201)
-    ).body.id;
+    const elf = readFileSync(join(ROOT, 'guest', 'examples', 'sort.elf'));
+    const program = (await http.post('/programs').attach('file', elf, 'sort.elf').expect(201)).body
+      .id;
+    const words = Buffer.alloc(40);
+    for (let i = 0; i < 10; i++) words.writeUInt32LE((i * 2654435761) >>> 0, i * 4);
     const submit = async () =>
       (
         await http
           .post('/proofs')
-          .send({ programId: program, options: { mode: 'execute', cycleLimit: 2_000_000_000 } })
+          .send({
+            programId: program,
+            privateInput: words.toString('base64'),
+            options: { mode: 'prove', segmentSizeLog2: 5 },
+          })
           .expect(202)
       ).body.id as string;
     const jobs = [await submit(), await submit()];
@@ -80,7 +92,7 @@ describe('worker processes sharing the PostgreSQL queue', () => {
     // Both jobs get claimed, by two different workers.
     const running = await pollUntil(
       () => prisma.proofJob.findMany({ where: { id: { in: jobs } } }),
-      (rows) => rows.every((r) => r.status === 'executing' && r.workerId !== null),
+      (rows) => rows.every((r) => RUNNING.includes(r.status) && r.workerId !== null),
       { timeoutMs: 60_000 },
     );
     expect(new Set(running.map((r) => r.workerId)).size).toBe(2);
@@ -104,6 +116,17 @@ describe('worker processes sharing the PostgreSQL queue', () => {
     const rescued = done.find((r) => r.id === jobs[0])!;
     expect(rescued.attempts).toBe(2);
     expect(rescued.workerId).not.toBe(victimId);
+    for (const id of jobs) {
+      const proof = (
+        await http.get(`/proofs/${id}/proof`).set('accept', 'application/octet-stream').expect(200)
+      ).body;
+      const verdict = await t
+        .agent('')
+        .post('/verify')
+        .set('content-type', 'application/octet-stream')
+        .send(proof);
+      expect(verdict.body.valid).toBe(true);
+    }
   });
 });
 
