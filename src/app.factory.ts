@@ -13,6 +13,7 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config/env';
 import { ProblemFilter, toProblem } from './common/problem.filter';
 import { buildOpenApiDocument } from './openapi';
+import { jsonDepthGuard } from './common/json-depth';
 
 export interface CreateAppOptions {
   /** Buffer Nest's own bootstrap logs instead of printing them (tests, tools). */
@@ -47,6 +48,7 @@ export async function createApp(
   app.useBodyParser('json', { limit: jsonLimit });
   // Binary proofs for POST /verify; larger ones are refused before any decoding.
   app.useBodyParser('raw', { type: 'application/octet-stream', limit: config.maxProofBytes });
+  app.use(jsonDepthGuard());
   app.useGlobalPipes(
     new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }),
   );
