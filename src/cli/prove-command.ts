@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_CYCLE_LIMIT, loadProgram } from '../vm';
+import { DEFAULT_CYCLE_LIMIT, loadProgram, runProgram } from '../vm';
 import {
   DEFAULT_SEGMENT_SIZE_LOG2,
   MAX_SEGMENT_SIZE_LOG2,
@@ -10,6 +10,7 @@ import {
   checkSegmentSize,
   proveProgram,
   statementToJson,
+  suggestSegmentSizeLog2,
 } from '../zk/vm-circuit';
 import { PoolProofExecutor } from '../jobs/proof-executor';
 import { INSECURE_WARNING, loadProverSrs, srsDescriptor } from './srs-option';
@@ -19,7 +20,8 @@ interface ProveOptions {
   publicInput?: string;
   privateInput?: string;
   output: string;
-  segmentSizeLog2: number;
+  /** Default: chosen from the run's cycle count (suggestSegmentSizeLog2). */
+  segmentSizeLog2?: number;
   srs?: string;
   threads: number;
   cycleLimit: number;
@@ -43,9 +45,8 @@ export function registerProveCommand(program: Command): void {
     .requiredOption('-o, --output <file>', 'where to write the proof')
     .option(
       '--segment-size-log2 <k>',
-      `segments of 2^k cycles, k in [${MIN_SEGMENT_SIZE_LOG2}, ${MAX_SEGMENT_SIZE_LOG2}]`,
+      `segments of 2^k cycles, k in [${MIN_SEGMENT_SIZE_LOG2}, ${MAX_SEGMENT_SIZE_LOG2}] (default: from the run's length, 2^k ≈ cycles/200 in [4, 14])`,
       positiveInt,
-      DEFAULT_SEGMENT_SIZE_LOG2,
     )
     .option(
       '--srs <file.ptau>',
@@ -71,12 +72,20 @@ export async function proveCommand(
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<number> {
-  const k = opts.segmentSizeLog2;
+  const image = loadProgram(readFileSync(file));
+  const read = (p?: string): Uint8Array => (p ? readFileSync(p) : new Uint8Array(0));
+  const publicInput = read(opts.publicInput);
+  const privateInput = read(opts.privateInput);
+  let k = opts.segmentSizeLog2;
+  if (k === undefined) {
+    // A plain run (tens of millions of cycles per second) to size the segments.
+    const r = runProgram(image, { publicInput, privateInput, cycleLimit: opts.cycleLimit });
+    k = r.status === 'exited' ? suggestSegmentSizeLog2(r.cycles) : DEFAULT_SEGMENT_SIZE_LOG2;
+    err(`segment size: 2^${k} (${r.cycles} cycles)\n`);
+  }
   const desc = srsDescriptor(k, opts.srs);
   checkSegmentSize(k, { maxVars: desc.maxVars ?? 0 });
   if (desc.kind === 'dev') err(`${INSECURE_WARNING}\n`);
-  const image = loadProgram(readFileSync(file));
-  const read = (p?: string): Uint8Array => (p ? readFileSync(p) : new Uint8Array(0));
   const srs = loadProverSrs(desc);
   let executor: (ProofExecutor & { close(): Promise<void> }) | undefined;
   if (opts.threads > 1) executor = new PoolProofExecutor(desc, { threads: opts.threads });
@@ -92,7 +101,7 @@ export async function proveCommand(
     err(`${line}\n`);
   };
   try {
-    const r = await proveProgram(image, read(opts.publicInput), read(opts.privateInput), {
+    const r = await proveProgram(image, publicInput, privateInput, {
       segmentSizeLog2: k,
       srs,
       cycleLimit: opts.cycleLimit,

@@ -15,6 +15,7 @@ import {
   ProveError,
   proveProgram,
   readStatement,
+  suggestSegmentSizeLog2,
   verifyProgramProof,
 } from '../../src/zk/vm-circuit';
 import { PoolProofExecutor } from '../../src/jobs/proof-executor';
@@ -155,6 +156,12 @@ describe('proveProgram → verifyProgramProof', () => {
     await expect(proveProgram(img, none, none, { segmentSizeLog2: K + 1, srs })).rejects.toThrow(
       /need an SRS of 2\^15 powers/,
     );
+  });
+
+  it('the suggested segment size follows the run length (2^k ≈ cycles/200, in [4, 14])', () => {
+    expect([100, 10_000, 100_000, 1_000_000, 1e9].map(suggestSegmentSizeLog2)).toEqual([
+      4, 6, 9, 12, 14,
+    ]);
   });
 
   it('cancellation stops the prover between steps', async () => {

@@ -52,8 +52,20 @@ export const WITNESS_ROW_VARS = 10;
 /** Segment sizes the prover accepts: 2^2 … 2^18 rows (docs/proof-format.md, Limits). */
 export const MIN_SEGMENT_SIZE_LOG2 = 2;
 export const MAX_SEGMENT_SIZE_LOG2 = 18;
-/** The default segment size (measured, docs/proof-format.md). */
-export const DEFAULT_SEGMENT_SIZE_LOG2 = 8;
+/** The default segment size: best for runs of about 10^4 cycles (docs/proof-format.md). */
+export const DEFAULT_SEGMENT_SIZE_LOG2 = 6;
+
+/**
+ * A segment size for a run of `cycles` cycles (docs/proof-format.md, "Choosing the segment
+ * size"): per row, leaves and folds cost about 8 ms whatever k, the compression about
+ * 2^k · 150 ms once, and the proof and its verification grow with the segment count; keeping
+ * the compression near a tenth of the rest gives 2^k ≈ cycles / 200, clamped to [4, 14] (14:
+ * the development SRS's 2^24 powers).
+ */
+export function suggestSegmentSizeLog2(cycles: number): number {
+  const k = Math.round(Math.log2(Math.max(1, cycles) / 200));
+  return Math.min(14, Math.max(4, k));
+}
 
 export type ProveStage = 'executing' | 'folding' | 'compressing';
 
