@@ -180,6 +180,40 @@ describe('proving jobs and stateless verification (e2e)', () => {
     await anon.post('/verify').send({ proof: '***' }).expect(400);
   });
 
+  it('cancels a job while it proves: the worker thread stops within seconds', async () => {
+    // Already uploaded in beforeAll: the same image gives the same record (200).
+    const program = (
+      await http.post('/programs').attach('file', guest('sort'), 'sort.elf').expect(200)
+    ).body;
+    const words = Buffer.alloc(400);
+    for (let i = 0; i < 100; i++) words.writeUInt32LE((i * 2654435761) >>> 0, i * 4);
+    const job = (
+      await http
+        .post('/proofs')
+        .send({
+          programId: program.id,
+          privateInput: words.toString('base64'),
+          options: { mode: 'prove' },
+        })
+        .expect(202)
+    ).body;
+    await pollUntil(
+      async () => (await http.get(`/proofs/${job.id}`)).body.status,
+      (s) => s === 'executing' || s === 'folding',
+      { timeoutMs: 120_000, intervalMs: 20 },
+    );
+    const asked = Date.now();
+    await http.delete(`/proofs/${job.id}`).expect(200);
+    const done = await pollUntil(
+      async () => (await http.get(`/proofs/${job.id}`)).body,
+      (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status),
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    expect(done.status).toBe('cancelled');
+    expect(Date.now() - asked).toBeLessThan(10_000);
+    await http.get(`/proofs/${job.id}/proof`).expect(404);
+  });
+
   it('refuses a segment size the SRS cannot hold, before queueing', async () => {
     const program = (await http.post('/programs').attach('file', guest('exit-code'), 'x.elf')).body;
     const res = await http
