@@ -24,7 +24,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY prisma ./prisma
 COPY package.json ./
-RUN mkdir -p /app/.data && chown -R node:node /app/.data
+# .data: the embedded database; .cache: the generated development SRS (when no .ptau is given).
+RUN mkdir -p /app/.data /app/.cache && chown -R node:node /app/.data /app/.cache
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
