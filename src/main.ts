@@ -6,6 +6,7 @@ import { createApiKey } from './auth/api-keys';
 import { loadConfigOrExit } from './config/env';
 import { DatabaseService } from './db/database.service';
 import { describeSrs } from './jobs/srs';
+import { VerifyService } from './verify/verify.service';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
@@ -38,6 +39,14 @@ async function bootstrap(): Promise<void> {
   const srsLine = `proofs: ${describeSrs(config.srs)}`;
   log.log(srsLine, 'Bootstrap');
   console.log(srsLine);
+  const t0 = Date.now();
+  app
+    .get(VerifyService)
+    .warmUp()
+    .then(
+      () => log.log(`SRS verifier key ready in ${Date.now() - t0} ms`, 'Bootstrap'),
+      (err: unknown) => log.error(`could not load the SRS: ${String(err)}`, 'Bootstrap'),
+    );
   if (firstKey) {
     console.log(
       `first start: created the API key below; it is shown only this once:\n\n  ${firstKey}\n`,

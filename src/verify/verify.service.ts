@@ -48,6 +48,14 @@ export class VerifyService implements OnApplicationShutdown {
     };
   }
 
+  /**
+   * Loads the verifier key in a worker thread (generating and caching the
+   * development SRS on a first start), so the first /verify does not pay for it.
+   */
+  async warmUp(): Promise<void> {
+    await this.verify(new Uint8Array(0));
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.pool.close();
   }
