@@ -160,13 +160,25 @@ export interface GuestResult {
     rows: number;
     totalMs: number;
     cyclesPerSec: number;
+    /** CPU time of the process (all threads) while proving, and cycles per CPU-second. */
+    cpuMs?: number;
+    cyclesPerCpuSec?: number;
     stages: Record<string, StageRow>;
     timings: Record<string, number>;
   };
   proofBytes?: number;
   verify?: { ms: number; coldMs: number; runs: number };
   /** Where a run stopped at its limit, and what its pace says the whole would have taken. */
-  partial?: { stage: string; done: number; total: number; elapsedMs: number; projectedMs?: number };
+  partial?: {
+    stage: string;
+    done: number;
+    total: number;
+    elapsedMs: number;
+    /** The whole before compression, from the pace of folding (leaves and folds). */
+    projectedMs?: number;
+    /** Phase 1 alone, from its pace, when the limit came before folding began. */
+    phase1ProjectedMs?: number;
+  };
   peakRssBytes: number;
   loadavg: { before: number[]; after: number[] };
   profile?: ProfileSummary;
@@ -260,6 +272,8 @@ async function child(
   const timer = setTimeout(() => ac.abort(new Error('limit')), limitS * 1000);
   let last = { stage: 'executing' as ProveStage, done: 0, total: 1, at: 0 };
   let foldStart = 0;
+  let p1Start = -1;
+  const cpu0 = process.cpuUsage();
   t = performance.now();
   const prove = () =>
     proveProgram(image, c.publicInput, c.privateInput, {
@@ -270,6 +284,7 @@ async function child(
       onProgress: (stage, done, total) => {
         const at = performance.now() - t;
         if (stage === 'folding' && foldStart === 0) foldStart = at;
+        if (stage === 'executing' && total > 1 && p1Start < 0) p1Start = at;
         last = { stage, done, total, at };
         emit({ type: 'progress', id, stage, done, total, at });
       },
@@ -290,6 +305,9 @@ async function child(
       let projectedMs: number | undefined;
       if (last.stage === 'folding' && last.done > 0)
         projectedMs = foldStart + ((last.at - foldStart) * last.total) / last.done;
+      let phase1ProjectedMs: number | undefined;
+      if (last.stage === 'executing' && last.total > 1 && last.done > 0 && p1Start >= 0)
+        phase1ProjectedMs = ((last.at - p1Start) * last.total) / last.done;
       emit({
         type: 'result',
         result: {
@@ -301,6 +319,7 @@ async function child(
             total: last.total,
             elapsedMs,
             projectedMs,
+            phase1ProjectedMs,
           },
           peakRssBytes: process.resourceUsage().maxRSS * 1024,
           loadavg: { before, after: loadavg() },
@@ -312,6 +331,8 @@ async function child(
   }
   clearTimeout(timer);
   const totalMs = performance.now() - t;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const st = out.statement;
   // The statement must be the plain run's, and the proof must verify before it counts.
   if (
@@ -359,6 +380,8 @@ async function child(
         rows: st.segments * 2 ** k,
         totalMs,
         cyclesPerSec: ref.cycles / (totalMs / 1000),
+        cpuMs,
+        cyclesPerCpuSec: ref.cycles / (cpuMs / 1000),
         stages,
         timings: out.timings,
       },
@@ -482,6 +505,7 @@ export function formatTable(rs: GuestResult[]): string {
     ['segs', 5],
     ['prove s', 8],
     ['cyc/s', 7],
+    ['cpu%', 5],
     ['wit', 7],
     ['ph1', 7],
     ['ph2', 7],
@@ -506,6 +530,7 @@ export function formatTable(rs: GuestResult[]): string {
         pad(String(r.prove.segments), 5),
         pad(sec(r.prove.totalMs), 8),
         pad(f0(r.prove.cyclesPerSec), 7),
+        pad(r.prove.cpuMs === undefined ? '-' : f0((100 * r.prove.cpuMs) / r.prove.totalMs), 5),
         ...['executeMs', 'phase1Ms', 'phase2Ms', 'foldMs', 'compressMs'].map((key) =>
           pad(si(s[key].cyclesPerSec), 7),
         ),
@@ -518,7 +543,9 @@ export function formatTable(rs: GuestResult[]): string {
         `  stopped at the ${sec(p.elapsedMs)} s limit in ${p.stage} ${p.done}/${p.total}` +
           (p.projectedMs !== undefined
             ? `; projected ${sec(p.projectedMs)} s → ${f0(r.cycles / (p.projectedMs / 1000))} cycles/s (before compression)`
-            : ''),
+            : p.phase1ProjectedMs !== undefined
+              ? `; phase 1 alone projected ${sec(p.phase1ProjectedMs)} s`
+              : ''),
       );
     } else cells.push(`  ${r.status}: ${r.error ?? ''}`);
     if (r.prove !== undefined || r.partial !== undefined) {
@@ -533,6 +560,7 @@ export function formatTable(rs: GuestResult[]): string {
     'exec i/s: plain VM run, instructions/s (best of ≥3). cyc/s: cycles per second of proving, end to end;',
     'wit/ph1/ph2/fold/compr: cycles per second of each stage alone (prover timings: witness = run, circuit rows,',
     'memory sort; ph1 = segment witness + C1; ph2 = products + C2 + leaf; fold; compression incl. HyperKZG).',
+    'cpu%: CPU time of the process while proving / wall time (all threads; < 100 per thread = other load).',
     'proof KB: envelope bytes / 1000. verify ms: best of up to 5 (after a cold run). peak MiB: maxRSS of the',
     "guest's process (worker threads included). load: 1-minute load average when the guest started.",
   );
