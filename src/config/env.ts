@@ -39,8 +39,8 @@ export interface AppConfig {
   jobMaxAttempts: number;
   /** The SRS proofs are made and verified with (see src/jobs/srs.ts). */
   srs: { kind: 'dev'; maxVars: number } | { kind: 'ptau'; path: string; maxVars: number };
-  /** Segment size of a prove job that does not choose one. */
-  defaultSegmentSizeLog2: number;
+  /** Segment size of a prove job that does not choose one; null: chosen from the run's length. */
+  defaultSegmentSizeLog2: number | null;
   /** Largest proof /verify reads. */
   maxProofBytes: number;
   /** On SIGTERM, how long running jobs may take to finish before they are handed back to the queue. */
@@ -138,7 +138,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const srs = ptau
     ? { kind: 'ptau' as const, path: ptau, maxVars: srsMaxVars }
     : { kind: 'dev' as const, maxVars: srsMaxVars };
-  const defaultSegmentSizeLog2 = intVar(env, 'DEFAULT_SEGMENT_SIZE_LOG2', 6, 2, 20, problems);
+  const defaultSegmentSizeLog2 = env.DEFAULT_SEGMENT_SIZE_LOG2?.trim()
+    ? intVar(env, 'DEFAULT_SEGMENT_SIZE_LOG2', 6, 2, 20, problems)
+    : null;
   const maxProofBytes = intVar(
     env,
     'MAX_PROOF_BYTES',

@@ -17,7 +17,7 @@ import type { ExecutionResult, JobOptions, JobProgress, JobStatus } from './job-
 import { MessageChannel } from 'node:worker_threads';
 import type { ExecuteTaskInput, ExecuteTaskOutput } from './tasks/execute.task';
 import type { ProgressMessage, ProveJobInput, ProveJobOutput } from './tasks/job-prove.task';
-import type { SrsDescriptor } from './srs';
+import { chooseSegmentLog2, type SrsDescriptor } from './srs';
 import { toStatementJson } from './statement-json';
 import { WorkerPool } from './worker-pool';
 
@@ -209,7 +209,11 @@ export class JobRunner {
       publicInput,
       privateInput: privateInput ?? new Uint8Array(),
       cycleLimit: options.cycleLimit,
-      segmentSizeLog2: options.segmentSizeLog2,
+      segmentSizeLog2: chooseSegmentLog2(
+        options.segmentSizeLog2,
+        result.cycles,
+        this.opts.srs.maxVars,
+      ),
       srs: this.opts.srs,
       progress: port2,
     };

@@ -18,8 +18,8 @@ export interface JobOptions {
   mode: JobMode;
   /** Cycles after which the guest is stopped and the job fails. */
   cycleLimit: number;
-  /** log2 of the cycles per proof segment (prove mode). */
-  segmentSizeLog2: number;
+  /** log2 of the rows per proof segment (prove mode); null: chosen from the run's length. */
+  segmentSizeLog2: number | null;
 }
 
 export interface StageProgress {

@@ -9,6 +9,7 @@
  * says so at start.
  */
 import { devSrs, readPtauFile, verifierKey, type Srs, type SrsVerifierKey } from '../zk/srs';
+import { MIN_SEGMENT_SIZE_LOG2, WITNESS_ROW_VARS, suggestSegmentSizeLog2 } from '../zk/vm-circuit';
 
 export type SrsDescriptor =
   | { kind: 'dev'; maxVars: number; cacheDir?: string }
@@ -31,6 +32,26 @@ export function loadSrs(desc: SrsDescriptor): Srs {
 
 export function loadVerifierKey(desc: SrsDescriptor): SrsVerifierKey {
   return verifierKey(loadSrs(desc));
+}
+
+/** The largest segment (log2 rows) an SRS of 2^maxVars powers can commit: 2^(k + WITNESS_ROW_VARS) ≤ 2^maxVars. */
+export function maxSegmentLog2(srsMaxVars: number): number {
+  return srsMaxVars - WITNESS_ROW_VARS;
+}
+
+/** The segment size for a run of `cycles` cycles when the job leaves it to us. */
+export function chooseSegmentLog2(
+  requested: number | null,
+  cycles: number,
+  srsMaxVars: number,
+): number {
+  return (
+    requested ??
+    Math.max(
+      MIN_SEGMENT_SIZE_LOG2,
+      Math.min(suggestSegmentSizeLog2(cycles), maxSegmentLog2(srsMaxVars)),
+    )
+  );
 }
 
 export function describeSrs(desc: SrsDescriptor): string {

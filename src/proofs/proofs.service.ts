@@ -6,15 +6,10 @@ import { Prisma, type ProofJob } from '../generated/prisma/client';
 import { JobStore } from '../jobs/job-store';
 import { ACTIVE_JOB_STATUSES, initialProgress, type JobOptions } from '../jobs/job-types';
 import type { Principal } from '../auth/principal';
-import { vmBlock } from '../zk/vm-circuit/memory';
+import { maxSegmentLog2 } from '../jobs/srs';
 import type { StatementJson } from '../jobs/statement-json';
 import type { CreateProofDto, ProofJobDto, ProofJobListDto } from './dto/proof-job.dto';
 import { JobWorkerService } from './job-worker.service';
-
-/** Each proof row has 2^(log2 m) witness columns; a segment of 2^k rows needs 2^(k + log2 m) SRS powers. */
-function maxSegmentLog2(srsMaxVars: number): number {
-  return srsMaxVars - Math.log2(vmBlock().shape.m);
-}
 
 function decodeInput(name: string, value: string | undefined, encoding: 'base64' | 'hex'): Buffer {
   if (value === undefined || value === '') return Buffer.alloc(0);
@@ -98,7 +93,7 @@ export class ProofsService {
     const mode = dto.options?.mode ?? 'prove';
     const segmentSizeLog2 = dto.options?.segmentSizeLog2 ?? this.config.defaultSegmentSizeLog2;
     const maxSegmentSizeLog2 = maxSegmentLog2(this.config.srs.maxVars);
-    if (mode === 'prove' && segmentSizeLog2 > maxSegmentSizeLog2) {
+    if (mode === 'prove' && segmentSizeLog2 !== null && segmentSizeLog2 > maxSegmentSizeLog2) {
       throw new ProblemException(
         422,
         'segment-too-large',

@@ -399,8 +399,11 @@ export interface components {
       cycleLimit: number;
       /** @enum {string} */
       mode: 'prove' | 'execute';
-      /** @example 16 */
-      segmentSizeLog2: number;
+      /**
+       * @description As requested; null when the server chooses it (the statement then shows the choice)
+       * @example 6
+       */
+      segmentSizeLog2: number | null;
     };
     ProofOptionsDto: {
       /**
@@ -414,10 +417,7 @@ export interface components {
        * @enum {string}
        */
       mode?: 'prove' | 'execute';
-      /**
-       * @description log2 of the cycles per proof segment
-       * @default 16
-       */
+      /** @description log2 of the rows per proof segment. Default: chosen from the run length (2^k ≈ cycles / 200), within what the server's SRS can commit (422 above it). */
       segmentSizeLog2?: number;
     };
     ReadyDto: {

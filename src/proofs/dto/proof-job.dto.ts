@@ -50,15 +50,16 @@ export class ProofOptionsDto {
   cycleLimit?: number;
 
   @ApiPropertyOptional({
-    description: 'log2 of the cycles per proof segment',
-    minimum: 4,
-    maximum: 22,
-    default: 16,
+    description:
+      'log2 of the rows per proof segment. Default: chosen from the run length (2^k ≈ cycles / 200), ' +
+      "within what the server's SRS can commit (422 above it).",
+    minimum: 2,
+    maximum: 20,
   })
   @IsOptional()
   @IsInt()
-  @Min(4)
-  @Max(22)
+  @Min(2)
+  @Max(20)
   segmentSizeLog2?: number;
 }
 
@@ -157,8 +158,14 @@ export class ProofJobOptionsDto {
   mode!: (typeof JOB_MODES)[number];
   @ApiProperty({ example: 16777216 })
   cycleLimit!: number;
-  @ApiProperty({ example: 16 })
-  segmentSizeLog2!: number;
+  @ApiProperty({
+    example: 6,
+    nullable: true,
+    type: Number,
+    description:
+      'As requested; null when the server chooses it (the statement then shows the choice)',
+  })
+  segmentSizeLog2!: number | null;
 }
 
 export class ProofJobDto {
