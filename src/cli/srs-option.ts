@@ -35,8 +35,8 @@ export function loadProverSrs(d: SrsDescriptor): Srs {
 }
 
 /** The development SRS's verifier key, without computing its G1 powers. */
-export function devVerifierKey(maxVars: number): SrsVerifierKey {
-  const tau = devSrsTau();
+export function devVerifierKey(maxVars: number, seed?: string): SrsVerifierKey {
+  const tau = devSrsTau(seed);
   const t2 = frMul(tau, tau);
   const g1 = [G1_GENERATOR, G1_GENERATOR.multiply(tau), G1_GENERATOR.multiply(t2)];
   const g2 = [1n, tau, t2, frMul(t2, tau)].map((e) =>

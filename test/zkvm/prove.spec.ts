@@ -58,6 +58,8 @@ loop:
 const SECRET = new TextEncoder().encode('s3cr3t-w1tn3ss-XYZ!!');
 
 const srs = testSrs();
+/** Proofs made in the cases, by name (the threaded test compares with fibonacci's). */
+const proofs = new Map<string, Uint8Array>();
 const vkBytes = encodeVerifierKey(verifierKey(srs));
 
 const CASES: [string, () => ReturnType<typeof guest>, Uint8Array, Uint8Array][] = [
@@ -76,7 +78,7 @@ const CASES: [string, () => ReturnType<typeof guest>, Uint8Array, Uint8Array][] 
 describe('proveProgram → verifyProgramProof', () => {
   it.each(CASES)(
     '%s proves and verifies with the statement the VM reports',
-    async (_, img, pub, priv) => {
+    async (name, img, pub, priv) => {
       const image = img();
       const vm = runProgram(image, { publicInput: pub, privateInput: priv });
       const stages = new Set<string>();
@@ -85,6 +87,7 @@ describe('proveProgram → verifyProgramProof', () => {
         srs,
         onProgress: (s) => stages.add(s),
       });
+      proofs.set(name, proof);
       expect([...stages]).toEqual(['executing', 'folding', 'compressing']);
       expect(timings.totalMs).toBeGreaterThan(0);
       expect(statement).toMatchObject({
@@ -123,13 +126,15 @@ describe('proveProgram → verifyProgramProof', () => {
   );
 
   it('worker threads give a byte-identical proof', async () => {
-    const image = guest('fibonacci');
+    const local = proofs.get(CASES[0][0]) as Uint8Array;
     const opts = { segmentSizeLog2: K, srs };
-    const local = await proveProgram(image, u32(4), new Uint8Array(0), opts);
     const executor = new PoolProofExecutor({ kind: 'dev', maxVars: K + 10 }, { threads: 2 });
     try {
-      const threaded = await proveProgram(image, u32(4), new Uint8Array(0), { ...opts, executor });
-      expect(Buffer.from(threaded.proof).equals(Buffer.from(local.proof))).toBe(true);
+      const threaded = await proveProgram(CASES[0][1](), CASES[0][2], CASES[0][3], {
+        ...opts,
+        executor,
+      });
+      expect(Buffer.from(threaded.proof).equals(Buffer.from(local))).toBe(true);
     } finally {
       await executor.close();
     }

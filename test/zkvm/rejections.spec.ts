@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { loadElf } from '../../src/vm/elf-loader';
 import { assemble } from '../../src/vm/asm/assembler';
 import { resolveMemoryLimits } from '../../src/vm/memory-map';
-import { devSrs, verifierKey } from '../../src/zk/srs';
+import { verifierKey } from '../../src/zk/srs';
+import { devVerifierKey } from '../../src/cli/srs-option';
 import {
   ZkvmStatement,
   decodeEnvelope,
@@ -124,7 +125,7 @@ describe('rejections of envelopes of real proofs', () => {
   });
 
   it('another SRS (same size, other seed) is refused', () => {
-    const other = verifierKey(devSrs({ maxVars: K + 10, seed: 'another seed', cacheDir: null }));
+    const other = devVerifierKey(K + 10, 'another seed');
     expect(verifyProgramProof(A, other, OK)).toMatchObject({ valid: false, stage: 'statement' });
   });
 
