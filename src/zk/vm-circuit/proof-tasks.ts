@@ -16,7 +16,11 @@ import type { Fr } from '../field/fr';
 import type { AccCore, AccWitness, FoldMessage } from '../folding/mova';
 import { proveFoldCore } from '../folding/mova';
 import { commitPhase, proveTwoPhaseLeafCore } from '../folding/two-phase';
-import { PlainAccInstance, fromPlainInstance } from '../folding/transfer';
+import { PlainAccInstance, fromPlainInstance, toPlainInstance } from '../folding/transfer';
+import type { AccInstance } from '../folding/mova';
+import { foldInstanceCommitments } from '../folding/mova';
+import { foldPlan } from '../folding/tree';
+import { HyperKzgCommitment } from '../pcs/hyperkzg';
 import { HyperKZG } from '../pcs/hyperkzg';
 import { hyperKzgCodec } from '../pcs/hyperkzg-codec';
 import { dimensions } from '../r1cs/uniform';
@@ -27,7 +31,7 @@ import type { Srs } from '../srs/types';
 import { vmBlock } from './memory';
 import { phase1Witness, segmentInstance } from './vm-witness';
 
-export type ProofTaskName = 'phase1' | 'leaf' | 'fold' | 'compress';
+export type ProofTaskName = 'phase1' | 'leaf' | 'subtree' | 'fold' | 'compress';
 
 /** Where a worker finds the prover's SRS. */
 export type SrsDescriptor =
@@ -170,6 +174,84 @@ export function compressTask(srs: Srs, input: CompressInput): CompressOutput {
   };
 }
 
+export interface SubtreeInput {
+  k: number;
+  hd: Uint8Array;
+  /** Segments in the whole statement (the canonical tree is foldPlan(N)). */
+  N: number;
+  /** The block's first leaf and its segment values, one per leaf. */
+  from: number;
+  values: Float64Array[];
+  comm1: Uint8Array[];
+  alpha: Fr;
+  gamma: Fr;
+  globalDigest: Uint8Array;
+}
+
+export interface SubtreeOutput {
+  /** Per leaf of the block: C2 and the public inputs. */
+  leaves: { comm2: Uint8Array; x: Fr[] }[];
+  /** The canonical folds done inside the block, by plan index. */
+  msgs: { node: number; msg: FoldMessage }[];
+  /** Nodes of the block not consumed by a fold inside it (its root, or a few for a tail). */
+  frontier: { id: number; inst: PlainAccInstance; wit: AccWitness }[];
+}
+
+/**
+ * A block of consecutive leaves and every fold of the canonical tree whose two inputs lie in
+ * the block, folded as soon as they are ready (so at most one pending node per level is held):
+ * only the block's frontier and its witnesses leave the thread, not every leaf witness.
+ */
+export function subtreeTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
+  const { k, hd, N, from, values } = input;
+  const shape = vmBlock().shape;
+  const d = dimensions(shape, k);
+  const pcs = pcsOf(srs);
+  const ctx = { shape, k, hd };
+  const plan = foldPlan(N);
+  const insts = new Map<number, AccInstance<HyperKzgCommitment>>();
+  const wits = new Map<number, AccWitness>();
+  const decode = (b: Uint8Array): HyperKzgCommitment => {
+    const c = hyperKzgCodec.decodeCommitment(b, d.witnessVars);
+    if (c === null) throw new Error('subtree: invalid commitment');
+    return c;
+  };
+  const leaves: SubtreeOutput['leaves'] = [];
+  const msgs: SubtreeOutput['msgs'] = [];
+  for (let j = 0; j < values.length; j++) {
+    const index = from + j;
+    const l = leafTask(srs, { ...input, index, values: values[j], comm1: input.comm1[j] });
+    leaves.push({ comm2: l.comm2, x: l.x });
+    insts.set(index, { ...l.core, comm: decode(input.comm1[j]), comm2: decode(l.comm2) });
+    wits.set(index, l.wit);
+    // Run every step of the canonical plan whose two inputs are ready (only this block's are).
+    for (let progress = true; progress;) {
+      progress = false;
+      for (let s = 0; s < plan.length; s++) {
+        const st = plan[s];
+        const L = insts.get(st.left);
+        const R = insts.get(st.right);
+        const lw = wits.get(st.left);
+        const rw = wits.get(st.right);
+        if (!L || !R || !lw || !rw) continue;
+        const o = proveFoldCore(ctx, s, L, lw, R, rw);
+        msgs.push({ node: s, msg: o.msg });
+        insts.set(st.out, foldInstanceCommitments(pcs, o.core, L, R, o.rho));
+        wits.set(st.out, o.wit);
+        for (const id of [st.left, st.right]) {
+          insts.delete(id);
+          wits.delete(id);
+        }
+        progress = true;
+      }
+    }
+  }
+  const frontier = [...insts.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([id, inst]) => ({ id, inst: toPlainInstance(inst), wit: wits.get(id) as AccWitness }));
+  return { leaves, msgs, frontier };
+}
+
 /** Runs a named task (what a worker's entry point calls). `srs` is loaded only when needed. */
 export function runProofTask(name: ProofTaskName, srs: () => Srs, input: unknown): unknown {
   switch (name) {
@@ -177,6 +259,8 @@ export function runProofTask(name: ProofTaskName, srs: () => Srs, input: unknown
       return phase1Task(srs(), input as Phase1Input);
     case 'leaf':
       return leafTask(srs(), input as LeafInput);
+    case 'subtree':
+      return subtreeTask(srs(), input as SubtreeInput);
     case 'fold':
       return foldTask(input as FoldInput);
     case 'compress':

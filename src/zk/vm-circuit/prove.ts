@@ -20,7 +20,7 @@ import type { AccCore, AccInstance, AccWitness } from '../folding/mova';
 import { foldInstanceCommitments } from '../folding/mova';
 import { drawChallenges } from '../folding/two-phase';
 import { PROTOCOL_VERSION, headerDigest } from '../folding/statement';
-import { toPlainInstance } from '../folding/transfer';
+import { fromPlainInstance, toPlainInstance } from '../folding/transfer';
 import { assembleProof, encodeProof } from '../encoding/proof';
 import { HyperKZG, HyperKzgCommitment } from '../pcs/hyperkzg';
 import { hyperKzgBundle, hyperKzgCodec } from '../pcs/hyperkzg-codec';
@@ -41,9 +41,9 @@ import {
   CompressOutput,
   FoldInput,
   FoldOutput,
-  LeafInput,
-  LeafOutput,
   Phase1Input,
+  SubtreeInput,
+  SubtreeOutput,
 } from './proof-tasks';
 import { ZkvmStatement, encodeEnvelope, encodeSections, statementDigest } from './proof-format';
 
@@ -225,10 +225,10 @@ export async function proveProgram(
   const [alpha, gamma] = draw.challenges;
   lap('phase1Ms');
 
-  // Phase 2 and the fold tree, streamed: a chunk of leaves, then every fold whose inputs are
-  // ready (the folds of one wave run in parallel). The tree and its node numbers are the
-  // canonical ones (foldPlan), so the order of work does not change a byte of the proof, and at
-  // most a chunk of leaves plus one pending node per level is held.
+  // Phase 2 and the fold tree, streamed: a wave of leaf blocks (below), then every fold whose
+  // inputs are ready (the folds of one wave run in parallel). The tree and its node numbers are
+  // the canonical ones (foldPlan), so the order of work does not change a byte of the proof, and
+  // at most a wave of blocks plus one pending node per level is held.
   const folds = foldPlan(N);
   const foldTotal = N + folds.length;
   done = 0;
@@ -242,34 +242,64 @@ export async function proveProgram(
   const pcs = new HyperKZG(srs);
   const insts: AccInstance<HyperKzgCommitment>[] = [];
   const wits = new Map<number, AccWitness>();
+  const leafC2: HyperKzgCommitment[] = new Array(N);
   const xs: Fr[][] = new Array(N);
   const msgs: FoldOutput['msg'][] = new Array(folds.length);
   const pending = new Set(folds.map((_, j) => j));
   let phase2Ms = 0;
   let foldMs = 0;
-  for (let from = 0; from < N; from += chunk) {
+  // Blocks of B consecutive leaves (aligned: each is a subtree of the canonical tree, or the
+  // tail's few subtrees); a task makes a block's leaves and folds them, so only its frontier
+  // and their witnesses cross threads. The segment values of a block in flight are
+  // B·8·2^(k+10) bytes: B is at most 16 and 2^(13−k) (64 MiB), and small enough for every
+  // thread to get blocks and for progress to move.
+  const conc = Math.max(1, executor.concurrency ?? 1);
+  const cap = Math.min(N / (4 * conc), 16, 2 ** Math.max(0, 13 - k));
+  const B = 2 ** Math.max(0, Math.floor(Math.log2(Math.max(1, cap))));
+  for (let from = 0; from < N; from += B * conc) {
     check();
     const ta = performance.now();
-    const ids = chunks(from);
-    const leafOut = await executor.map<LeafInput, LeafOutput>(
-      'leaf',
-      ids.map((index) => ({
-        index,
+    const blocks: number[][] = [];
+    for (let b0 = from; b0 < Math.min(N, from + B * conc); b0 += B)
+      blocks.push(Array.from({ length: Math.min(B, N - b0) }, (_, j) => b0 + j));
+    const outs = await executor.map<SubtreeInput, SubtreeOutput>(
+      'subtree',
+      blocks.map((ids) => ({
         k,
-        values: segmentValues(run, index).values,
+        hd,
+        N,
+        from: ids[0],
+        values: ids.map((i) => segmentValues(run, i).values),
+        comm1: ids.map((i) => comm1[i]),
         alpha,
         gamma,
-        hd,
-        comm1: comm1[index],
         globalDigest: draw.digest,
       })),
-      { signal, onDone: () => progress('folding', ++done, foldTotal) },
+      {
+        signal,
+        onDone: (j) => {
+          done += 2 * blocks[j].length - 1;
+          progress('folding', Math.min(done, foldTotal), foldTotal);
+        },
+      },
     );
-    leafOut.forEach((l, j) => {
-      const i = ids[j];
-      insts[i] = { ...l.core, comm: decode(comm1[i]), comm2: decode(l.comm2) };
-      wits.set(i, l.wit);
-      xs[i] = l.x;
+    outs.forEach((o, j) => {
+      const ids = blocks[j];
+      o.leaves.forEach((l, t) => {
+        const i = ids[t];
+        leafC2[i] = decode(l.comm2);
+        xs[i] = l.x;
+      });
+      for (const m of o.msgs) {
+        msgs[m.node] = m.msg;
+        pending.delete(m.node);
+      }
+      for (const f of o.frontier) {
+        const inst = fromPlainInstance(hyperKzgCodec, d.witnessVars, f.inst);
+        if (inst === null) throw new Error('a task returned an invalid instance');
+        insts[f.id] = inst as AccInstance<HyperKzgCommitment>;
+        wits.set(f.id, f.wit);
+      }
     });
     const tb = performance.now();
     phase2Ms += tb - ta;
@@ -331,8 +361,8 @@ export async function proveProgram(
   const proof = assembleProof(
     header,
     {
-      leafComms: insts.slice(0, N).map((i) => i.comm),
-      leafComms2: insts.slice(0, N).map((i) => i.comm2 as HyperKzgCommitment),
+      leafComms: comm1.map(decode),
+      leafComms2: leafC2,
       msgs,
     },
     xs,
