@@ -19,7 +19,6 @@ import { commitPhase, proveTwoPhaseLeafCore } from '../folding/two-phase';
 import { PlainAccInstance, fromPlainInstance, toPlainInstance } from '../folding/transfer';
 import type { AccInstance } from '../folding/mova';
 import { foldInstanceCommitments } from '../folding/mova';
-import { foldPlan } from '../folding/tree';
 import { HyperKzgCommitment } from '../pcs/hyperkzg';
 import { HyperKZG } from '../pcs/hyperkzg';
 import { hyperKzgCodec } from '../pcs/hyperkzg-codec';
@@ -177,8 +176,8 @@ export function compressTask(srs: Srs, input: CompressInput): CompressOutput {
 export interface SubtreeInput {
   k: number;
   hd: Uint8Array;
-  /** Segments in the whole statement (the canonical tree is foldPlan(N)). */
-  N: number;
+  /** The canonical folds (foldPlan) whose two inputs lie in this block, in plan order. */
+  steps: { node: number; left: number; right: number; out: number }[];
   /** The block's first leaf and its segment values, one per leaf. */
   from: number;
   values: Float64Array[];
@@ -203,12 +202,11 @@ export interface SubtreeOutput {
  * only the block's frontier and its witnesses leave the thread, not every leaf witness.
  */
 export function subtreeTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
-  const { k, hd, N, from, values } = input;
+  const { k, hd, from, values, steps } = input;
   const shape = vmBlock().shape;
   const d = dimensions(shape, k);
   const pcs = pcsOf(srs);
   const ctx = { shape, k, hd };
-  const plan = foldPlan(N);
   const insts = new Map<number, AccInstance<HyperKzgCommitment>>();
   const wits = new Map<number, AccWitness>();
   const decode = (b: Uint8Array): HyperKzgCommitment => {
@@ -224,11 +222,11 @@ export function subtreeTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
     leaves.push({ comm2: l.comm2, x: l.x });
     insts.set(index, { ...l.core, comm: decode(input.comm1[j]), comm2: decode(l.comm2) });
     wits.set(index, l.wit);
-    // Run every step of the canonical plan whose two inputs are ready (only this block's are).
+    // Run every step of the block whose two inputs are ready (consumed inputs are deleted).
     for (let progress = true; progress;) {
       progress = false;
-      for (let s = 0; s < plan.length; s++) {
-        const st = plan[s];
+      for (const st of steps) {
+        const s = st.node;
         const L = insts.get(st.left);
         const R = insts.get(st.right);
         const lw = wits.get(st.left);

@@ -256,6 +256,19 @@ export async function proveProgram(
   const conc = Math.max(1, executor.concurrency ?? 1);
   const cap = Math.min(N / (4 * conc), 16, 2 ** Math.max(0, 13 - k));
   const B = 2 ** Math.max(0, Math.floor(Math.log2(Math.max(1, cap))));
+  // Which block each plan step belongs to (both inputs in one block), in one pass.
+  const blockOf = new Int32Array(2 * N).fill(-1);
+  for (let i = 0; i < N; i++) blockOf[i] = Math.floor(i / B);
+  const blockSteps = new Map<number, SubtreeInput['steps']>();
+  folds.forEach((st, node) => {
+    const b = blockOf[st.left];
+    if (b >= 0 && b === blockOf[st.right]) {
+      blockOf[st.out] = b;
+      const list = blockSteps.get(b) ?? [];
+      list.push({ node, left: st.left, right: st.right, out: st.out });
+      blockSteps.set(b, list);
+    }
+  });
   for (let from = 0; from < N; from += B * conc) {
     check();
     const ta = performance.now();
@@ -267,7 +280,7 @@ export async function proveProgram(
       blocks.map((ids) => ({
         k,
         hd,
-        N,
+        steps: blockSteps.get(ids[0] / B) ?? [],
         from: ids[0],
         values: ids.map((i) => segmentValues(run, i).values),
         comm1: ids.map((i) => comm1[i]),
