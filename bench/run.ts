@@ -463,15 +463,14 @@ function runChild(w: Workload, o: Options, k: number): Promise<GuestResult> {
 function machine() {
   const cpu = cpus();
   let rev = 'unknown';
-  let dirty = false;
+  let modified: string[] = [];
   try {
     rev = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: ROOT }).toString().trim();
-    dirty =
-      execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src'], {
-        cwd: ROOT,
-      })
-        .toString()
-        .trim() !== '';
+    // Uncommitted changes to the code measured (the tree is shared): name them.
+    modified = execFileSync('git', ['diff', '--name-only', 'HEAD', '--', 'src'], { cwd: ROOT })
+      .toString()
+      .split('\n')
+      .filter((l) => l !== '');
   } catch {
     // not a git checkout
   }
@@ -482,7 +481,8 @@ function machine() {
     node: process.version,
     kernel: release(),
     gitRevision: rev,
-    srcDirty: dirty,
+    srcDirty: modified.length > 0,
+    srcModified: modified,
     date: new Date().toISOString(),
     loadavg: loadavg(),
   };
@@ -601,7 +601,7 @@ async function main(): Promise<void> {
   const m = machine();
   const say = (s: string): void => void process.stdout.write(s + '\n');
   say(
-    `zkVM benchmark${o.quick ? ' (--quick)' : ''}${o.profile ? ' (--profile)' : ''} — ${m.date}, git ${m.gitRevision}${m.srcDirty ? ' (src modified)' : ''}`,
+    `zkVM benchmark${o.quick ? ' (--quick)' : ''}${o.profile ? ' (--profile)' : ''} — ${m.date}, git ${m.gitRevision}${m.srcDirty ? ` (uncommitted changes in ${m.srcModified.join(', ')})` : ''}`,
   );
   say(
     `machine: ${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB, node ${m.node}, load ${m.loadavg.map((x) => x.toFixed(2)).join(' ')}`,
