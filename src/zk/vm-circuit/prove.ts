@@ -291,6 +291,7 @@ export async function proveProgram(
       {
         signal,
         onDone: (j) => {
+          // A full block is its leaves and their folds (a tail block may do fewer folds).
           done += 2 * blocks[j].length - 1;
           progress('folding', Math.min(done, foldTotal), foldTotal);
         },
@@ -334,7 +335,7 @@ export async function proveProgram(
             rw: wits.get(st.right) as AccWitness,
           };
         }),
-        { signal, onDone: () => progress('folding', ++done, foldTotal) },
+        { signal, onDone: () => progress('folding', Math.min(++done, foldTotal), foldTotal) },
       );
       wave.forEach((j, i) => {
         const st = folds[j];
