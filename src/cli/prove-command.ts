@@ -14,9 +14,17 @@ import {
 } from '../zk/vm-circuit';
 import { PoolProofExecutor } from '../jobs/proof-executor';
 import { INSECURE_WARNING, loadProverSrs, srsDescriptor } from './srs-option';
-import { printStatement } from './verify-command';
+import { printStatement } from './print-statement';
+import { progressReporter } from './progress';
+import {
+  type CommandIo,
+  type ServerOptions,
+  addServerOptions,
+  interruptSignal,
+  proveOnServer,
+} from './server';
 
-interface ProveOptions {
+export interface ProveOptions extends ServerOptions {
   publicInput?: string;
   privateInput?: string;
   output: string;
@@ -24,7 +32,8 @@ interface ProveOptions {
   segmentSizeLog2?: number;
   srs?: string;
   threads: number;
-  cycleLimit: number;
+  /** Default: DEFAULT_CYCLE_LIMIT locally, the server's own default with --server. */
+  cycleLimit?: number;
   json?: boolean;
 }
 
@@ -36,7 +45,7 @@ const positiveInt = (v: string): number => {
 };
 
 export function registerProveCommand(program: Command): void {
-  program
+  const cmd = program
     .command('prove')
     .description('Run a guest program (ELF or assembly) and prove its execution')
     .argument('<program>', 'RV32IM ELF executable or assembly source file')
@@ -53,16 +62,26 @@ export function registerProveCommand(program: Command): void {
       'powers of tau (snarkjs .ptau); default: the INSECURE development SRS',
     )
     .option('--threads <n>', 'worker threads for the prover (1: in this thread)', positiveInt, 1)
-    .option('--cycle-limit <n>', 'refuse runs longer than this', positiveInt, DEFAULT_CYCLE_LIMIT)
-    .option('--json', 'print the statement, proof size and timings as JSON')
-    .action(async (file: string, opts: ProveOptions) => {
+    .option(
+      '--cycle-limit <n>',
+      `refuse runs longer than this (default: ${DEFAULT_CYCLE_LIMIT}; with --server, the server's)`,
+      positiveInt,
+    )
+    .option('--json', 'print the statement, proof size and timings as JSON');
+  addServerOptions(cmd, true).action(async (file: string, opts: ProveOptions) => {
+    const { signal, dispose } = interruptSignal();
+    try {
       process.exitCode = await proveCommand(
         file,
         opts,
         (s) => process.stdout.write(s),
         (s) => process.stderr.write(s),
+        { tty: process.stderr.isTTY === true, signal },
       );
-    });
+    } finally {
+      dispose();
+    }
+  });
 }
 
 /** Exit status: 0 when the proof is written, 3 when the run cannot be proven. */
@@ -71,15 +90,18 @@ export async function proveCommand(
   opts: ProveOptions,
   out: (s: string) => void,
   err: (s: string) => void,
+  io: CommandIo = {},
 ): Promise<number> {
+  if (opts.server !== undefined) return proveOnServer(file, opts, out, err, io);
   const image = loadProgram(readFileSync(file));
+  const cycleLimit = opts.cycleLimit ?? DEFAULT_CYCLE_LIMIT;
   const read = (p?: string): Uint8Array => (p ? readFileSync(p) : new Uint8Array(0));
   const publicInput = read(opts.publicInput);
   const privateInput = read(opts.privateInput);
   let k = opts.segmentSizeLog2;
   if (k === undefined) {
     // A plain run (tens of millions of cycles per second) to size the segments.
-    const r = runProgram(image, { publicInput, privateInput, cycleLimit: opts.cycleLimit });
+    const r = runProgram(image, { publicInput, privateInput, cycleLimit });
     k = r.status === 'exited' ? suggestSegmentSizeLog2(r.cycles) : DEFAULT_SEGMENT_SIZE_LOG2;
     err(`segment size: 2^${k} (${r.cycles} cycles)\n`);
   }
@@ -89,25 +111,18 @@ export async function proveCommand(
   const srs = loadProverSrs(desc);
   let executor: (ProofExecutor & { close(): Promise<void> }) | undefined;
   if (opts.threads > 1) executor = new PoolProofExecutor(desc, { threads: opts.threads });
-  let last = '';
-  let lastAt = 0;
-  const onProgress = (stage: ProveStage, done: number, total: number): void => {
-    const now = performance.now();
-    const line = stage === 'compressing' ? stage : `${stage} ${done}/${total}`;
-    if (line === last || (stage === last.split(' ')[0] && done < total && now - lastAt < 1000))
-      return;
-    last = line;
-    lastAt = now;
-    err(`${line}\n`);
-  };
+  const progress = progressReporter(err, { tty: io.tty });
+  const onProgress = (stage: ProveStage, done: number, total: number): void =>
+    progress.update(stage, done, total);
   try {
     const r = await proveProgram(image, publicInput, privateInput, {
       segmentSizeLog2: k,
       srs,
-      cycleLimit: opts.cycleLimit,
+      cycleLimit,
       executor,
       onProgress,
     });
+    progress.stop();
     writeFileSync(opts.output, r.proof);
     if (opts.json) {
       out(
@@ -135,6 +150,7 @@ export async function proveCommand(
     }
     throw e;
   } finally {
+    progress.stop();
     await executor?.close();
   }
 }
