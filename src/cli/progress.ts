@@ -57,6 +57,7 @@ function barReporter(stream: NodeJS.WritableStream): ProgressReporter {
     Presets.shades_classic,
   );
   const bars = new Map<ProveStage, SingleBar>();
+  let stopped = false;
   const label = (s: ProveStage): string => s.padEnd(11);
   return {
     update(stage, done, total) {
@@ -76,6 +77,8 @@ function barReporter(stream: NodeJS.WritableStream): ProgressReporter {
       }
     },
     stop() {
+      if (stopped) return; // a second stop would redraw over what was printed since
+      stopped = true;
       multi.stop();
     },
   };
