@@ -1,4 +1,5 @@
 /** `zkvm prove --server` / `zkvm verify --server` against the real app on a real port. */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -196,6 +197,40 @@ describe('zkvm CLI against a server (e2e)', () => {
     const zkvm = createZkvmClient({ baseUrl: url, apiKey: t.key });
     const job = await pollUntil(
       async () => (await zkvm.GET('/proofs/{id}', { params: { path: { id: jobId } } })).data!,
+      (j) => ['cancelled', 'failed', 'succeeded'].includes(j.status),
+    );
+    expect(job.status).toBe('cancelled');
+  });
+
+  it('the real entry: ZKVM_SERVER / ZKVM_API_KEY from the environment, SIGINT cancels the job', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '-r',
+        '@swc-node/register',
+        join(__dirname, '..', '..', 'src', 'cli', 'main.ts'),
+        'prove',
+        loop,
+        '-o',
+        join(dir, 'w.bin'),
+      ],
+      {
+        env: { ...process.env, ZKVM_SERVER: url, ZKVM_API_KEY: t.key },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (/^folding /m.test(err) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect({ code, err }).toMatchObject({ code: EXIT_INTERRUPTED });
+    const id = /^job (\S+)/m.exec(err)![1];
+    expect(err).toMatch(new RegExp(`job ${id} cancelled on the server`));
+    const zkvm = createZkvmClient({ baseUrl: url, apiKey: t.key });
+    const job = await pollUntil(
+      async () => (await zkvm.GET('/proofs/{id}', { params: { path: { id } } })).data!,
       (j) => ['cancelled', 'failed', 'succeeded'].includes(j.status),
     );
     expect(job.status).toBe('cancelled');
