@@ -18,7 +18,7 @@ import { MessageChannel } from 'node:worker_threads';
 import type { ExecuteTaskInput, ExecuteTaskOutput } from './tasks/execute.task';
 import type { ProgressMessage, ProveJobInput, ProveJobOutput } from './tasks/job-prove.task';
 import { chooseSegmentLog2, type SrsDescriptor } from './srs';
-import { toStatementJson } from './statement-json';
+import { statementToJson } from '../zk/vm-circuit';
 import { WorkerPool } from './worker-pool';
 
 export interface JobRunnerOptions {
@@ -234,7 +234,7 @@ export class JobRunner {
       this.log('info', 'job failed', { jobId: id, error: out.error });
       return;
     }
-    const statement = toStatementJson(out.statement);
+    const statement = statementToJson(out.statement);
     await this.store.finish(id, this.workerId, {
       status: 'succeeded',
       result,

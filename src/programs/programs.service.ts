@@ -3,8 +3,9 @@ import { APP_CONFIG, type AppConfig } from '../config/env';
 import { DatabaseService } from '../db/database.service';
 import { Prisma, type Program } from '../generated/prisma/client';
 import { ProblemException } from '../common/problem';
-import { AsmError, assemble } from '../vm/asm/assembler';
-import { ElfError, loadElf } from '../vm/elf-loader';
+import { AsmError } from '../vm/asm/assembler';
+import { loadProgramAs } from '../vm/load-program';
+import { ElfError } from '../vm/elf-loader';
 import type { Principal } from '../auth/principal';
 import { programDigestV1 } from '../vm/program-digest';
 import type { ProgramImage } from '../vm/program-image';
@@ -16,13 +17,6 @@ const ACTIVE_STATUSES = ['queued', 'executing', 'folding', 'compressing'] as con
 export interface UploadResult {
   program: ProgramDto;
   created: boolean;
-}
-
-/** Loads a program the way a worker will: ELF bytes or assembly source to an image. */
-export function loadProgramImage(format: ProgramFormat, content: Uint8Array): ProgramImage {
-  if (format === 'elf') return loadElf(content);
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(content);
-  return assemble(text);
 }
 
 function toSegmentDtos(image: ProgramImage): SegmentDto[] {
@@ -85,7 +79,7 @@ export class ProgramsService {
     }
     let image: ProgramImage;
     try {
-      image = loadProgramImage(format, content);
+      image = loadProgramAs(format, content);
     } catch (err) {
       if (err instanceof ElfError) {
         throw new ProblemException(422, 'invalid-elf', 'Invalid ELF file', err.message, {

@@ -7,7 +7,7 @@ import { JobStore } from '../jobs/job-store';
 import { ACTIVE_JOB_STATUSES, initialProgress, type JobOptions } from '../jobs/job-types';
 import type { Principal } from '../auth/principal';
 import { maxSegmentLog2 } from '../jobs/srs';
-import type { StatementJson } from '../jobs/statement-json';
+import type { ZkvmStatementJson as StatementJson } from '../zk/vm-circuit';
 import type { CreateProofDto, ProofJobDto, ProofJobListDto } from './dto/proof-job.dto';
 import { JobWorkerService } from './job-worker.service';
 

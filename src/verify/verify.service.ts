@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { WorkerPool } from '../jobs/worker-pool';
 import type { VerifyTaskInput } from '../jobs/tasks/verify.task';
-import { toStatementJson } from '../jobs/statement-json';
+import { statementToJson } from '../zk/vm-circuit';
 import type { VerifyResult } from '../zk/vm-circuit';
 import type { VerifyResponseDto } from './dto/verify.dto';
 
@@ -39,12 +39,12 @@ export class VerifyService implements OnApplicationShutdown {
       },
     };
     const r = await this.pool.run<VerifyTaskInput, VerifyResult>('verify.task', input);
-    if (r.valid) return { valid: true, statement: toStatementJson(r.statement) };
+    if (r.valid) return { valid: true, statement: statementToJson(r.statement) };
     return {
       valid: false,
       stage: r.stage,
       reason: r.reason,
-      ...(r.statement ? { statement: toStatementJson(r.statement) } : {}),
+      ...(r.statement ? { statement: statementToJson(r.statement) } : {}),
     };
   }
 

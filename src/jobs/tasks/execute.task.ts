@@ -3,8 +3,7 @@
  * Runs in a piscina worker so that a long guest never blocks the HTTP event loop;
  * cancellation terminates the thread.
  */
-import { AsmError, assemble } from '../../vm/asm/assembler';
-import { ElfError, loadElf } from '../../vm/elf-loader';
+import { isProgramLoadError, loadProgramAs } from '../../vm/load-program';
 import { runProgram } from '../../vm/machine';
 
 export interface ExecuteTaskInput {
@@ -30,12 +29,9 @@ export default function executeTask(input: ExecuteTaskInput): ExecuteTaskOutput 
   const t0 = performance.now();
   let image;
   try {
-    image =
-      input.format === 'elf'
-        ? loadElf(input.content)
-        : assemble(new TextDecoder().decode(input.content));
+    image = loadProgramAs(input.format, input.content);
   } catch (err) {
-    if (err instanceof ElfError || err instanceof AsmError) {
+    if (isProgramLoadError(err)) {
       return { ok: false, error: `the program does not load: ${err.message}`, cycles: 0 };
     }
     throw err;

@@ -6,8 +6,7 @@
  * thread.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { AsmError, assemble } from '../../vm/asm/assembler';
-import { ElfError, loadElf } from '../../vm/elf-loader';
+import { isProgramLoadError, loadProgramAs } from '../../vm/load-program';
 import { proveProgram, type ZkvmStatement } from '../../zk/vm-circuit';
 import { loadSrs, type SrsDescriptor } from '../srs';
 
@@ -36,14 +35,10 @@ export interface ProgressMessage {
 export default async function proveJob(input: ProveJobInput): Promise<ProveJobOutput> {
   let image;
   try {
-    image =
-      input.format === 'elf'
-        ? loadElf(input.content)
-        : assemble(new TextDecoder().decode(input.content));
+    image = loadProgramAs(input.format, input.content);
   } catch (err) {
-    if (err instanceof ElfError || err instanceof AsmError) {
+    if (isProgramLoadError(err))
       return { ok: false, error: `the program does not load: ${err.message}` };
-    }
     throw err;
   }
   try {
