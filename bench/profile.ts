@@ -202,7 +202,7 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)}%`.padStart(6);
 export function formatProfile(s: ProfileSummary): string {
   const out: string[] = [];
   out.push(
-    `sampled ${(s.sampledMs / 1000).toFixed(1)} s of main-thread CPU (${s.samples} samples); leaf frame in field/curve arithmetic: ${pct(s.arithmeticShare).trim()}`,
+    `sampled ${(s.sampledMs / 1000).toFixed(1)} s of the main thread's wall time (${s.samples} samples); leaf frame in field/curve arithmetic: ${pct(s.arithmeticShare).trim()}`,
   );
   const table = (title: string, rows: ProfileRow[]): void => {
     out.push(`  ${title}`);
