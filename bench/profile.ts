@@ -123,6 +123,7 @@ const STAGES: Record<string, string> = {
   drawChallenges: 'challenges',
   leafTask: 'phase 2: witness + commit C2 + leaf',
   foldTask: 'fold: field work',
+  proveFoldCore: 'fold: field work', // also inside the block prover's subtree tasks
   foldInstanceCommitments: 'fold: commitment combination',
   compressTask: 'compression (Spartan + HyperKZG)',
   encodeProof: 'encoding',
@@ -174,7 +175,7 @@ export function summarise(p: CpuProfile, top = 20): ProfileSummary {
           : isArithmetic(leaf.callFrame)
             ? 'field/curve arithmetic (no caller module)'
             : 'runtime, other';
-    stage ??= 'other (prover glue, runtime)';
+    stage ??= 'no prover step on the stack (GC, runtime)';
     stageMs.set(stage, (stageMs.get(stage) ?? 0) + ms);
     kernelMs.set(kernel, (kernelMs.get(kernel) ?? 0) + ms);
     stageKernel[stage] ??= {};
