@@ -10,16 +10,25 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { Command, Option } from 'commander';
-import {
-  createZkvmClient,
-  type Problem,
-  type ProofJob,
-  type ZkvmClient,
-  type components,
-} from '../../clients/typescript/src';
+import createClient, { type Client } from 'openapi-fetch';
+// The generated client's types (a declaration file, so it stays outside the build's rootDir);
+// the few lines of clients/typescript/src/index.ts that add the key are repeated below, because
+// the CLI is compiled into dist/ and may not import source files from outside src/.
+import type { components, paths } from '../../clients/typescript/src/schema';
 import type { ZkvmStatement } from '../zk/vm-circuit';
 import { printStatement } from './print-statement';
 import { STAGES, progressReporter, type ProgressReporter } from './progress';
+
+type ZkvmClient = Client<paths>;
+type Problem = components['schemas']['ProblemDetails'];
+type ProofJob = components['schemas']['ProofJobDto'];
+
+function createZkvmClient({ baseUrl, apiKey }: { baseUrl: string; apiKey?: string }): ZkvmClient {
+  return createClient<paths>({
+    baseUrl,
+    headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+  });
+}
 
 export const EXIT_JOB_FAILED = 3;
 export const EXIT_SERVER_REFUSED = 4;
