@@ -23,6 +23,8 @@ export default tseslint.config(
       'coverage/**',
       'clients/**/schema.d.ts',
       '.data/**',
+      // AssemblyScript (compiled by src/zk/wasm/build.mjs), not TypeScript.
+      'src/zk/wasm/assembly/**',
     ],
   },
   js.configs.recommended,

@@ -1,0 +1,112 @@
+/**
+ * Loader for the BN254 WebAssembly kernels (sources in ./assembly, built by
+ * `npm run wasm` into bn254-kernels.generated.ts, embedded as base64 so the
+ * module loads from source, from dist/ and in worker threads alike).
+ *
+ * The module is instantiated lazily and synchronously, once per thread. Its
+ * linear memory above `heapBase` belongs to the caller: `ensureBytes` grows it
+ * (views over `memory.buffer` must be re-taken after a grow). Field elements
+ * cross the boundary as 8 little-endian u32 limbs (`writeFp` / `readFp`).
+ */
+import { BN254_KERNELS_WASM_BASE64 } from './bn254-kernels.generated';
+
+/** The parts of the WebAssembly JS API used here (the project's `lib` has no DOM types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+export interface Bn254Kernels {
+  readonly memory: WasmMemory;
+  readonly heapBase: number;
+  fpAdd(r: number, a: number, b: number): void;
+  fpSub(r: number, a: number, b: number): void;
+  /** Montgomery product a·b·R⁻¹ mod p. */
+  fpMul(r: number, a: number, b: number): void;
+  fpInv(r: number, a: number): void;
+  fpToMontBatch(ptr: number, n: number): void;
+  fpFromMontBatch(ptr: number, n: number): void;
+  jacDouble(p: number): void;
+  jacAdd(p: number, q: number): void;
+  jacAddAffine(p: number, ax: number, ay: number): void;
+  msm(
+    bases: number,
+    idx: number,
+    scalars: number,
+    n: number,
+    limbs: number,
+    c: number,
+    signed: number,
+    windows: number,
+    buckets: number,
+    batch: number,
+    scratch: number,
+    out: number,
+  ): void;
+  msmScratchBytes(n: number, windows: number, buckets: number): number;
+}
+
+let kernels: Bn254Kernels | null | undefined;
+
+/** The kernels, or null where WebAssembly is unavailable or the module fails to load. */
+export function tryLoadKernels(): Bn254Kernels | null {
+  if (kernels !== undefined) return kernels;
+  try {
+    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    if (!wasm) return (kernels = null);
+    const bytes = Buffer.from(BN254_KERNELS_WASM_BASE64, 'base64');
+    const instance = new wasm.Instance(new wasm.Module(bytes), {
+      env: {
+        abort: () => {
+          throw new Error('bn254 wasm kernels: abort');
+        },
+      },
+    });
+    const ex = instance.exports as unknown as Omit<Bn254Kernels, 'heapBase'> & {
+      heapBase(): number;
+    };
+    kernels = Object.assign(Object.create(null) as object, ex, {
+      memory: ex.memory,
+      heapBase: ex.heapBase(),
+    }) as Bn254Kernels;
+  } catch {
+    kernels = null;
+  }
+  return kernels;
+}
+
+export function loadKernels(): Bn254Kernels {
+  const k = tryLoadKernels();
+  if (!k) throw new Error('bn254 wasm kernels are not available in this runtime');
+  return k;
+}
+
+const PAGE = 65536;
+
+/** Grows linear memory so that addresses below `end` are valid. */
+export function ensureBytes(k: Bn254Kernels, end: number): void {
+  const have = k.memory.buffer.byteLength;
+  if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
+}
+
+/** Writes 0 ≤ x < 2^256 as 8 little-endian u32 limbs at u32[word..word + 8). */
+export function writeFp(u32: Uint32Array, word: number, x: bigint): void {
+  if (x < 0x100000000n) {
+    u32[word] = Number(x);
+    u32.fill(0, word + 1, word + 8);
+    return;
+  }
+  const h = x.toString(16).padStart(64, '0');
+  for (let l = 0; l < 8; l++) u32[word + l] = parseInt(h.slice(56 - 8 * l, 64 - 8 * l), 16);
+}
+
+/** Reads 8 little-endian u32 limbs at u32[word..word + 8) as a bigint. */
+export function readFp(u32: Uint32Array, word: number): bigint {
+  let h = '0x';
+  for (let l = 7; l >= 0; l--) h += u32[word + l].toString(16).padStart(8, '0');
+  return BigInt(h);
+}
