@@ -7,13 +7,18 @@
  * `msm_u1 … msm_u64` fast paths. These entry points check their inputs and
  * split them by actual size (one MSM per class, so small values are cheap
  * even through `msm`), then call the current `MsmBackend`, which trusts
- * them. A faster backend (WebAssembly, a later issue) is installed with
- * `setMsmBackend` and must agree with `msmNaive` on every input.
+ * them. Two backends exist: the bigint Pippenger (pippenger.ts) and the
+ * WebAssembly one (wasm-backend.ts, ≈ 4–9× faster), the default wherever
+ * WebAssembly loads. `ZKVM_MSM_BACKEND=bigint|wasm` forces one (read here, not
+ * in src/config, because src/zk does not depend on the service; worker
+ * threads import this module and pick the same one). `setMsmBackend` installs
+ * another; every backend must agree with `msmNaive` on every input.
  */
 import { FR_MODULUS } from '../field/fr';
 import { AffinePoints, jacToG1 } from '../curve/g1-fast';
 import { G1, G1_ZERO } from '../curve/g1';
 import { pippengerJac } from './pippenger';
+import { wasmMsmAvailable, wasmMsmBackend } from './wasm-backend';
 
 export type { AffinePoints } from '../curve/g1-fast';
 
@@ -23,6 +28,11 @@ export interface MsmBackend {
   msm(bases: AffinePoints, scalars: readonly bigint[]): G1;
   /** As `msm`, trusting 0 ≤ sᵢ < 2^bits (1 ≤ bits ≤ 254). */
   msmSmall(bases: AffinePoints, scalars: readonly bigint[], bits: number): G1;
+  /**
+   * Optional: Σ scalarsⱼ·bases[idxⱼ], trusting 0 ≤ scalarsⱼ < 2^bits. Lets the
+   * size classes below index one base array instead of copying each class's bases.
+   */
+  msmSubset?(bases: AffinePoints, idx: Uint32Array, scalars: readonly bigint[], bits: number): G1;
 }
 
 export const FR_BITS = 254;
@@ -33,7 +43,25 @@ export const bigintMsmBackend: MsmBackend = {
   msmSmall: (bases, scalars, bits) => jacToG1(pippengerJac(bases, scalars, bits)),
 };
 
-let backend: MsmBackend = bigintMsmBackend;
+export const MSM_BACKEND_ENV = 'ZKVM_MSM_BACKEND';
+
+/** The backend `ZKVM_MSM_BACKEND` asks for (unset or empty: WebAssembly where it loads, else bigint). */
+export function backendFromEnv(
+  value: string | undefined = process.env[MSM_BACKEND_ENV],
+): MsmBackend {
+  const v = (value ?? '').trim();
+  if (v === 'bigint') return bigintMsmBackend;
+  if (v === 'wasm') {
+    if (!wasmMsmAvailable()) {
+      throw new Error(`${MSM_BACKEND_ENV}=wasm but WebAssembly kernels do not load here`);
+    }
+    return wasmMsmBackend;
+  }
+  if (v !== '') throw new Error(`${MSM_BACKEND_ENV} must be "bigint" or "wasm", got "${v}"`);
+  return wasmMsmAvailable() ? wasmMsmBackend : bigintMsmBackend;
+}
+
+let backend: MsmBackend = backendFromEnv();
 
 export function getMsmBackend(): MsmBackend {
   return backend;
@@ -81,6 +109,20 @@ function partitioned(bases: AffinePoints, scalars: readonly bigint[], maxBits: n
     bits >= FR_BITS ? backend.msm(b, sc) : backend.msmSmall(b, sc, bits);
   if (used.length === 1) return run(bases, scalars, bitsOf(used[0]));
   let acc = G1_ZERO;
+  const subset = backend.msmSubset;
+  if (subset) {
+    for (const c of used) {
+      const idx = new Uint32Array(counts[c]);
+      const sc = new Array<bigint>(counts[c]);
+      for (let i = 0, j = 0; i < n; i++) {
+        if (cls[i] !== c) continue;
+        idx[j] = i;
+        sc[j++] = scalars[i];
+      }
+      acc = acc.add(subset.call(backend, bases, idx, sc, bitsOf(c)));
+    }
+    return acc;
+  }
   for (const c of used) {
     const xs: bigint[] = [];
     const ys: bigint[] = [];

@@ -1,0 +1,170 @@
+/**
+ * WebAssembly MSM backend: the bucket method (Pippenger; signed digits,
+ * batch-affine bucket sums with one batched inversion per round) running on
+ * Montgomery-form BN254 limbs inside the kernels' linear memory
+ * (src/zk/wasm/assembly/msm.ts). This file only moves data:
+ *
+ *  - bases are converted to Montgomery limbs once per `AffinePoints` (cached
+ *    in a WeakMap keyed by the `xs` array, extended when a longer prefix is
+ *    needed): SRS bases are reused by every commitment;
+ *  - scalars are written as ⌈bits/32⌉ u32 limbs per call;
+ *  - the window width comes from the same cost model as the bigint backend.
+ *
+ * Like every `MsmBackend` it trusts its inputs (index.ts checks them). The
+ * optional `msmSubset` lets index.ts run one MSM per scalar size class over
+ * index lists instead of copying the bases of each class.
+ */
+import { Jac, jacToG1 } from '../curve/g1-fast';
+import type { AffinePoints } from '../curve/g1-fast';
+import type { G1 } from '../curve/g1';
+import {
+  Bn254Kernels,
+  ensureBytes,
+  loadKernels,
+  readFp,
+  tryLoadKernels,
+  writeFp,
+} from '../wasm/kernels';
+import { chooseWindow } from './pippenger';
+
+/** Below this many points, Jacobian buckets beat batch-affine (whose rounds each pay an inversion). */
+export const WASM_BATCH_AFFINE_MIN = 64;
+
+interface MontBases {
+  /** 16 u32 per point: x then y, Montgomery form; (0, 0) = infinity. */
+  limbs: Uint32Array;
+  count: number;
+}
+
+const montCache = new WeakMap<readonly bigint[], MontBases>();
+
+/** Which cached base array currently sits at the start of linear memory, and how much of it. */
+let resident: { key: readonly bigint[]; limbs: Uint32Array; count: number } | null = null;
+
+function align16(x: number): number {
+  return (x + 15) & ~15;
+}
+
+/** Montgomery limbs of bases[0..need), converting (in WebAssembly) only what the cache lacks. */
+function montBases(k: Bn254Kernels, bases: AffinePoints, need: number): MontBases {
+  let entry = montCache.get(bases.xs);
+  if (entry && entry.count >= need) return entry;
+  const from = entry?.count ?? 0;
+  // Grow geometrically (bounded by the array) so a slowly growing prefix converts each point once.
+  const to = Math.min(bases.xs.length, Math.max(need, from * 2));
+  const limbs = new Uint32Array(to * 16);
+  if (entry) limbs.set(entry.limbs.subarray(0, from * 16));
+  const fresh = to - from;
+  // The conversion area sits above any resident bases (which stay valid).
+  const at = align16(k.heapBase + (resident ? resident.count * 64 : 0));
+  ensureBytes(k, at + fresh * 64);
+  const u32 = new Uint32Array(k.memory.buffer, at, fresh * 16);
+  for (let i = 0; i < fresh; i++) {
+    writeFp(u32, i * 16, bases.xs[from + i]);
+    writeFp(u32, i * 16 + 8, bases.ys[from + i]);
+  }
+  k.fpToMontBatch(at, fresh * 2);
+  limbs.set(new Uint32Array(k.memory.buffer, at, fresh * 16), from * 16);
+  entry = { limbs, count: to };
+  montCache.set(bases.xs, entry);
+  return entry;
+}
+
+/**
+ * Σ scalars[j]·bases[idx ? idx[j] : j] for scalars < 2^bits, in WebAssembly.
+ * Returns the Jacobian sum as bigints (canonical, not Montgomery).
+ */
+export function wasmMsmJac(
+  bases: AffinePoints,
+  scalars: readonly bigint[],
+  bits: number,
+  idx: Uint32Array | null = null,
+): Jac {
+  const k = loadKernels();
+  const n = scalars.length;
+  if (n === 0) return { x: 1n, y: 1n, z: 0n };
+  let need = n;
+  if (idx) {
+    need = 0;
+    for (let j = 0; j < n; j++) if (idx[j] >= need) need = idx[j] + 1;
+  }
+  const mont = montBases(k, bases, need);
+  // Layout above heapBase: bases | idx | scalars | out | scratch.
+  const basePtr = align16(k.heapBase);
+  if (
+    !resident ||
+    resident.key !== bases.xs ||
+    resident.limbs !== mont.limbs ||
+    resident.count < need
+  ) {
+    resident = null;
+    ensureBytes(k, basePtr + mont.count * 64);
+    new Uint32Array(k.memory.buffer, basePtr, mont.count * 16).set(mont.limbs);
+    resident = { key: bases.xs, limbs: mont.limbs, count: mont.count };
+  }
+  const L = Math.ceil(bits / 32);
+  const plan = chooseWindow(n, bits);
+  const idxPtr = align16(basePtr + resident.count * 64);
+  const scalPtr = align16(idxPtr + (idx ? n * 4 : 0));
+  const outPtr = align16(scalPtr + n * L * 4);
+  const scratchPtr = align16(outPtr + 96);
+  ensureBytes(k, scratchPtr + k.msmScratchBytes(n, plan.windows, plan.buckets));
+  const buf = k.memory.buffer;
+  if (idx) new Uint32Array(buf, idxPtr, n).set(idx.subarray(0, n));
+  const sc = new Uint32Array(buf, scalPtr, n * L);
+  if (L === 1) {
+    for (let j = 0; j < n; j++) sc[j] = Number(scalars[j]);
+  } else if (L === 2) {
+    for (let j = 0; j < n; j++) {
+      const s = scalars[j];
+      sc[2 * j] = Number(s & 0xffffffffn);
+      sc[2 * j + 1] = Number(s >> 32n);
+    }
+  } else {
+    const tmp = new Uint32Array(8);
+    for (let j = 0; j < n; j++) {
+      writeFp(tmp, 0, scalars[j]);
+      for (let l = 0; l < L; l++) sc[j * L + l] = tmp[l];
+    }
+  }
+  k.msm(
+    basePtr,
+    idx ? idxPtr : 0,
+    scalPtr,
+    n,
+    L,
+    plan.c,
+    plan.signed ? 1 : 0,
+    plan.windows,
+    plan.buckets,
+    n >= WASM_BATCH_AFFINE_MIN ? 1 : 0,
+    scratchPtr,
+    outPtr,
+  );
+  k.fpFromMontBatch(outPtr, 3);
+  const out = new Uint32Array(k.memory.buffer, outPtr, 24);
+  return { x: readFp(out, 0), y: readFp(out, 8), z: readFp(out, 16) };
+}
+
+/** True when the kernels load in this runtime (WebAssembly present and the module valid). */
+export function wasmMsmAvailable(): boolean {
+  return tryLoadKernels() !== null;
+}
+
+/** Full Fr scalars are < r < 2^254. */
+const FR_BITS = 254;
+
+export const wasmMsmBackend = {
+  name: 'wasm-pippenger',
+  msm: (bases: AffinePoints, scalars: readonly bigint[]): G1 =>
+    jacToG1(wasmMsmJac(bases, scalars, FR_BITS)),
+  msmSmall: (bases: AffinePoints, scalars: readonly bigint[], bits: number): G1 =>
+    jacToG1(wasmMsmJac(bases, scalars, bits)),
+  /** Σ scalars[j]·bases[idx[j]]: one size class of a partitioned MSM, without copying bases. */
+  msmSubset: (
+    bases: AffinePoints,
+    idx: Uint32Array,
+    scalars: readonly bigint[],
+    bits: number,
+  ): G1 => jacToG1(wasmMsmJac(bases, scalars, bits, idx)),
+};
