@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     heartbeatMs: Math.min(1000, Math.floor(config.jobLeaseMs / 4)),
     leaseMs: config.jobLeaseMs,
     maxAttempts: config.jobMaxAttempts,
+    checkpointMs: config.jobCheckpointMs,
     srs: config.srs,
     log: (level, msg, fields) => log[level](fields ?? {}, msg),
   });

@@ -37,6 +37,8 @@ export interface AppConfig {
   jobLeaseMs: number;
   /** Attempts (lease expiries included) before a job fails for good. */
   jobMaxAttempts: number;
+  /** Least time between two prover checkpoints inside the fold tree (0: after every wave). */
+  jobCheckpointMs: number;
   /** The SRS proofs are made and verified with (see src/jobs/srs.ts). */
   srs: { kind: 'dev'; maxVars: number } | { kind: 'ptau'; path: string; maxVars: number };
   /** Segment size of a prove job that does not choose one; null: chosen from the run's length. */
@@ -133,6 +135,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const workerConcurrency = intVar(env, 'WORKER_CONCURRENCY', 1, 0, 64, problems);
   const jobLeaseMs = intVar(env, 'JOB_LEASE_SECONDS', 30, 2, 3600, problems) * 1000;
   const jobMaxAttempts = intVar(env, 'JOB_MAX_ATTEMPTS', 3, 1, 100, problems);
+  const jobCheckpointMs = intVar(env, 'JOB_CHECKPOINT_SECONDS', 30, 0, 86_400, problems) * 1000;
   const srsMaxVars = intVar(env, 'SRS_MAX_VARS', 18, 8, 24, problems);
   const ptau = env.ZKVM_SRS_PTAU?.trim();
   const srs = ptau
@@ -174,6 +177,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workerConcurrency,
     jobLeaseMs,
     jobMaxAttempts,
+    jobCheckpointMs,
     shutdownGraceMs,
     srs,
     defaultSegmentSizeLog2,

@@ -16,7 +16,7 @@ import { JobStore } from './job-store';
 import type { ExecutionResult, JobOptions, JobProgress, JobStatus } from './job-types';
 import { MessageChannel } from 'node:worker_threads';
 import type { ExecuteTaskInput, ExecuteTaskOutput } from './tasks/execute.task';
-import type { ProgressMessage, ProveJobInput, ProveJobOutput } from './tasks/job-prove.task';
+import type { ProveJobInput, ProveJobMessage, ProveJobOutput } from './tasks/job-prove.task';
 import { chooseSegmentLog2, type SrsDescriptor } from './srs';
 import { statementToJson } from '../zk/vm-circuit';
 import { WorkerPool } from './worker-pool';
@@ -27,6 +27,8 @@ export interface JobRunnerOptions {
   heartbeatMs: number;
   leaseMs: number;
   maxAttempts: number;
+  /** Least time between two prover checkpoints inside the fold tree (0: after every wave). */
+  checkpointMs: number;
   /** The SRS prove jobs commit with. */
   srs: SrsDescriptor;
   workerId?: string;
@@ -188,7 +190,47 @@ export class JobRunner {
     let stage: JobStatus = 'executing';
     let lastWrite = 0;
     let pending: Promise<unknown> = Promise.resolve();
-    port1.on('message', (m: ProgressMessage) => {
+    // Checkpoints are written one at a time; one that arrives while another is being written
+    // waits, and is replaced by any newer one (only the latest matters).
+    // A checkpoint the prover could not use is dropped in the same queue, before anything newer.
+    let nextCheckpoint: Extract<ProveJobMessage, { kind: 'checkpoint' }> | 'drop' | null = null;
+    let writing: Promise<void> | null = null;
+    const writeCheckpoints = async (): Promise<void> => {
+      while (nextCheckpoint) {
+        const cp = nextCheckpoint;
+        nextCheckpoint = null;
+        await (
+          cp === 'drop'
+            ? this.store.dropCheckpoint(id, this.workerId)
+            : this.store.saveCheckpoint(id, this.workerId, { ...cp.position, bytes: cp.bytes })
+        ).catch((err: unknown) =>
+          this.log('warn', 'could not store a checkpoint', { jobId: id, err: String(err) }),
+        );
+      }
+      writing = null;
+    };
+    const queueCheckpoint = (c: typeof nextCheckpoint): void => {
+      nextCheckpoint = c;
+      writing ??= writeCheckpoints();
+    };
+    const checkpoint = await this.store.loadCheckpoint(id);
+    port1.on('message', (m: ProveJobMessage) => {
+      if (m.kind === 'checkpoint') {
+        queueCheckpoint(m);
+        return;
+      }
+      if (m.kind === 'resume') {
+        if (m.resumed)
+          this.log('info', 'job resumed from its checkpoint', { jobId: id, at: m.position });
+        else {
+          this.log('warn', 'job checkpoint not used; proving from the start', {
+            jobId: id,
+            reason: m.reason,
+          });
+          queueCheckpoint('drop');
+        }
+        return;
+      }
       progress[m.stage] = { done: m.done, total: m.total };
       const changed = m.stage !== stage;
       if (changed) stage = m.stage;
@@ -215,6 +257,8 @@ export class JobRunner {
         this.opts.srs.maxVars,
       ),
       srs: this.opts.srs,
+      resume: checkpoint ? new Uint8Array(checkpoint.bytes) : null,
+      checkpointMs: this.opts.checkpointMs,
       progress: port2,
     };
     let out: ProveJobOutput;
@@ -225,6 +269,7 @@ export class JobRunner {
     } finally {
       port1.close();
       await pending.catch(() => undefined);
+      await writing;
     }
     if (!out.ok) {
       await this.store.finish(id, this.workerId, {

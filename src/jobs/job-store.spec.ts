@@ -145,4 +145,75 @@ describe('JobStore (the queue on the job table)', () => {
     const r = await row(id);
     expect([r.status, r.workerId, r.attempts]).toEqual(['queued', null, 0]);
   });
+
+  describe('prover checkpoints', () => {
+    const cp = (done: number) => ({
+      stage: 'folding',
+      done,
+      total: 9,
+      bytes: Uint8Array.from([done, 1, 2, 3]),
+    });
+    const checkpoints = () => db.prisma.proofCheckpoint.count();
+
+    it('stores the latest checkpoint of a job its worker owns, fenced by the lease', async () => {
+      const id = await enqueue();
+      expect(await store.saveCheckpoint(id, 'w1', cp(1))).toBe(false); // queued: nobody owns it
+      await store.claim('w1');
+      expect(await store.saveCheckpoint(id, 'w1', cp(2))).toBe(true);
+      expect(await store.saveCheckpoint(id, 'w1', cp(3))).toBe(true);
+      expect(await store.saveCheckpoint(id, 'w2', cp(4))).toBe(false);
+      const got = await store.loadCheckpoint(id);
+      expect(got && [got.stage, got.done, got.total, [...got.bytes]]).toEqual([
+        'folding',
+        3,
+        9,
+        [3, 1, 2, 3],
+      ]);
+      // The lease expires, the job is requeued: the checkpoint stays for the next attempt,
+      // and the old worker can no longer write one.
+      await age(id, 60_000);
+      await store.recoverExpired(10_000, 3);
+      expect(await store.saveCheckpoint(id, 'w1', cp(5))).toBe(false);
+      expect((await store.loadCheckpoint(id))?.done).toBe(3);
+      await store.claim('w2');
+      await store.dropCheckpoint(id, 'w1');
+      expect(await checkpoints()).toBe(1);
+      await store.dropCheckpoint(id, 'w2');
+      expect(await store.loadCheckpoint(id)).toBeNull();
+    });
+
+    it.each(['succeeded', 'failed', 'cancelled'] as const)(
+      'deletes it in the same transaction that ends the job (%s)',
+      async (status) => {
+        const id = await enqueue();
+        await store.claim('w1');
+        await store.saveCheckpoint(id, 'w1', cp(2));
+        const outcome =
+          status === 'succeeded'
+            ? { status, result: {}, progress: initialProgress('execute') }
+            : status === 'failed'
+              ? { status, error: 'x' }
+              : { status };
+        expect(await store.finish(id, 'w1', outcome)).toBe(true);
+        expect(await checkpoints()).toBe(0);
+      },
+    );
+
+    it('deletes it when a requeued job is cancelled or runs out of attempts', async () => {
+      const a = await enqueue();
+      await store.claim('w1');
+      await store.saveCheckpoint(a, 'w1', cp(2));
+      await age(a, 60_000);
+      await store.recoverExpired(10_000, 3);
+      expect(await store.requestCancel(a)).toBe('cancelled');
+      expect(await checkpoints()).toBe(0);
+
+      const b = await enqueue();
+      await store.claim('w1');
+      await store.saveCheckpoint(b, 'w1', cp(2));
+      await age(b, 60_000);
+      expect(await store.recoverExpired(10_000, 1)).toEqual({ requeued: 0, failed: 1 });
+      expect(await checkpoints()).toBe(0);
+    });
+  });
 });

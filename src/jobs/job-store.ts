@@ -97,8 +97,9 @@ export class JobStore {
   }
 
   /**
-   * Ends a job this worker owns. The private input is erased in the same write:
-   * it is kept only while the job may still need it.
+   * Ends a job this worker owns. The private input is erased in the same transaction,
+   * and so is the prover's checkpoint (witness data derived from it): both are kept only
+   * while the job may still need them.
    */
   async finish(
     id: string,
@@ -142,11 +143,56 @@ export class JobStore {
         params,
       );
       if (rows.length === 0) return false;
+      await tx.query(`DELETE FROM "ProofCheckpoint" WHERE "jobId" = $1`, [id]);
       if (outcome.status === 'succeeded' && outcome.proof) {
         await tx.query(`INSERT INTO "Proof" ("jobId", bytes) VALUES ($1, $2)`, [id, outcome.proof]);
       }
       return true;
     });
+  }
+
+  /**
+   * Stores the prover's latest checkpoint of a job this worker owns (replacing the previous
+   * one). Fenced like every write: a worker that lost the job writes nothing. Returns whether
+   * it was stored.
+   */
+  async saveCheckpoint(
+    id: string,
+    workerId: string,
+    cp: { stage: string; done: number; total: number; bytes: Uint8Array },
+  ): Promise<boolean> {
+    const rows = await this.sql.query(
+      `INSERT INTO "ProofCheckpoint" ("jobId", stage, done, total, bytes, "updatedAt")
+       SELECT id, $3, $4, $5, $6, now() FROM "ProofJob"
+       WHERE id = $1 AND "workerId" = $2 AND status IN ('executing', 'folding', 'compressing')
+       ON CONFLICT ("jobId") DO UPDATE SET stage = EXCLUDED.stage, done = EXCLUDED.done,
+         total = EXCLUDED.total, bytes = EXCLUDED.bytes, "updatedAt" = now()
+       RETURNING "jobId"`,
+      [id, workerId, cp.stage, cp.done, cp.total, cp.bytes],
+    );
+    return rows.length > 0;
+  }
+
+  /** The job's latest checkpoint, if an earlier attempt left one. */
+  async loadCheckpoint(
+    id: string,
+  ): Promise<{ stage: string; done: number; total: number; bytes: Uint8Array } | null> {
+    const rows = await this.sql.query<{
+      stage: string;
+      done: number;
+      total: number;
+      bytes: Uint8Array;
+    }>(`SELECT stage, done, total, bytes FROM "ProofCheckpoint" WHERE "jobId" = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Forgets a job's checkpoint (it did not fit the proof; the attempt starts over). */
+  async dropCheckpoint(id: string, workerId: string): Promise<void> {
+    await this.sql.query(
+      `DELETE FROM "ProofCheckpoint" c USING "ProofJob" j
+       WHERE c."jobId" = $1 AND j.id = c."jobId" AND j."workerId" = $2`,
+      [id, workerId],
+    );
   }
 
   /** Gives a running job back to the queue (graceful shutdown): it keeps its attempt count. */
@@ -168,7 +214,7 @@ export class JobStore {
     maxAttempts: number,
   ): Promise<{ requeued: number; failed: number }> {
     const rows = await this.sql.query<{ status: JobStatus }>(
-      `UPDATE "ProofJob" SET
+      `WITH ended AS (UPDATE "ProofJob" SET
          status = CASE WHEN attempts >= $2 THEN 'failed'::"JobStatus" ELSE 'queued'::"JobStatus" END,
          error = CASE WHEN attempts >= $2
            THEN 'the job was interrupted ' || attempts || ' times (its worker stopped responding); giving up'
@@ -178,7 +224,10 @@ export class JobStore {
          "workerId" = NULL, "heartbeatAt" = NULL, "updatedAt" = now()
        WHERE status IN ('executing', 'folding', 'compressing')
          AND "heartbeatAt" < now() - ($1::double precision * interval '1 millisecond')
-       RETURNING status`,
+       RETURNING id, status),
+       gone AS (DELETE FROM "ProofCheckpoint"
+         WHERE "jobId" IN (SELECT id FROM ended WHERE status = 'failed'))
+       SELECT status FROM ended`,
       [leaseMs, maxAttempts],
     );
     return {
@@ -194,9 +243,12 @@ export class JobStore {
    */
   async requestCancel(id: string): Promise<JobStatus | null> {
     const queued = await this.sql.query<{ status: JobStatus }>(
-      `UPDATE "ProofJob" SET status = 'cancelled', "cancelRequested" = true, "finishedAt" = now(),
-         "updatedAt" = now(), "privateInput" = NULL, error = 'cancelled by request'
-       WHERE id = $1 AND status = 'queued' RETURNING status`,
+      `WITH ended AS (UPDATE "ProofJob" SET status = 'cancelled', "cancelRequested" = true,
+         "finishedAt" = now(), "updatedAt" = now(), "privateInput" = NULL,
+         error = 'cancelled by request'
+       WHERE id = $1 AND status = 'queued' RETURNING id, status),
+       gone AS (DELETE FROM "ProofCheckpoint" WHERE "jobId" IN (SELECT id FROM ended))
+       SELECT status FROM ended`,
       [id],
     );
     if (queued.length) return 'cancelled';

@@ -32,6 +32,7 @@ export class JobWorkerService implements OnApplicationBootstrap, BeforeApplicati
       heartbeatMs: Math.min(1000, Math.floor(this.config.jobLeaseMs / 4)),
       leaseMs: this.config.jobLeaseMs,
       maxAttempts: this.config.jobMaxAttempts,
+      checkpointMs: this.config.jobCheckpointMs,
       srs: this.config.srs,
       log: (level, msg, fields) =>
         this.logger[level === 'info' ? 'log' : level]({ ...fields }, msg),

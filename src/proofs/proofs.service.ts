@@ -33,7 +33,16 @@ const PRIVATE = { privateInput: true } as const;
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-export function toJobDto(j: Omit<ProofJob, 'privateInput'>): ProofJobDto {
+/** The checkpoint's description, never its bytes (witness data). */
+const CHECKPOINT = {
+  checkpoint: { select: { stage: true, done: true, total: true, updatedAt: true } },
+};
+
+export function toJobDto(
+  j: Omit<ProofJob, 'privateInput'> & {
+    checkpoint?: { stage: string; done: number; total: number; updatedAt: Date } | null;
+  },
+): ProofJobDto {
   return {
     id: j.id,
     programId: j.programId,
@@ -54,6 +63,14 @@ export function toJobDto(j: Omit<ProofJob, 'privateInput'>): ProofJobDto {
     statement: (j.statement as unknown as StatementJson | null) ?? null,
     hasProof: j.status === 'succeeded' && j.mode === 'prove',
     attempts: j.attempts,
+    checkpoint: j.checkpoint
+      ? {
+          stage: j.checkpoint.stage as 'executing' | 'folding',
+          done: j.checkpoint.done,
+          total: j.checkpoint.total,
+          savedAt: j.checkpoint.updatedAt.toISOString(),
+        }
+      : null,
   };
 }
 
@@ -181,7 +198,11 @@ export class ProofsService {
 
   /** Another key's job is reported as missing (404), never as forbidden. */
   async get(ownerId: string, id: string): Promise<ProofJobDto> {
-    const j = await this.db.prisma.proofJob.findFirst({ where: { id, ownerId }, omit: PRIVATE });
+    const j = await this.db.prisma.proofJob.findFirst({
+      where: { id, ownerId },
+      omit: PRIVATE,
+      include: CHECKPOINT,
+    });
     if (!j) throw new NotFoundException(`Proof job ${id} does not exist.`);
     return toJobDto(j);
   }
@@ -204,6 +225,7 @@ export class ProofsService {
       this.db.prisma.proofJob.findMany({
         where,
         omit: PRIVATE,
+        include: CHECKPOINT,
         orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
         take: q.limit,
         skip: q.offset,

@@ -2,7 +2,8 @@
  * Crash safety of the all-in-one service on its embedded database: the server
  * process is killed with SIGKILL while it executes a job, then started again on
  * the same data directory. The job is not lost: the restarted server's runner
- * finds the expired lease, requeues the job and finishes it.
+ * finds the expired lease, requeues the job and finishes it — a prove job killed
+ * after its prover saved a checkpoint resumes from it instead of starting over.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,7 +16,11 @@ const ROOT = join(__dirname, '..', '..');
 const SPIN = (iterations: number) =>
   `.text\n.globl _start\n_start:\n  li t0, ${iterations}\nloop:\n  addi t0, t0, -1\n  bnez t0, loop\n  li a0, 0\n  li a7, 93\n  ecall\n`;
 
-function startServer(dataDir: string, port: number): { child: ChildProcess; output: () => string } {
+function startServer(
+  dataDir: string,
+  port: number,
+  env: Record<string, string> = {},
+): { child: ChildProcess; output: () => string } {
   let out = '';
   const child = spawn(
     process.execPath,
@@ -33,6 +38,8 @@ function startServer(dataDir: string, port: number): { child: ChildProcess; outp
         JOB_LEASE_SECONDS: '2',
         MAX_CYCLE_LIMIT: '4000000000',
         SRS_MAX_VARS: '16',
+        JOB_CHECKPOINT_SECONDS: '0',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -146,17 +153,21 @@ describe('the service killed mid-job on its embedded database', () => {
         },
       });
       const jobId = job!.id;
-      await pollUntil(
-        async () =>
-          (await zkvm.GET('/proofs/{id}', { params: { path: { id: jobId } } })).data!.status,
-        (s) => s === stage,
+      // Folding: killed once a checkpoint inside the fold tree exists; compressing: the fold
+      // tree's last checkpoint exists by then.
+      const seen = await pollUntil(
+        async () => (await zkvm.GET('/proofs/{id}', { params: { path: { id: jobId } } })).data!,
+        (j) =>
+          j.status === stage &&
+          (stage !== 'folding' || (j.checkpoint?.stage === 'folding' && j.checkpoint.done > 0)),
         { timeoutMs: 120_000, intervalMs: 20 },
       );
       const died = new Promise((resolve) => first.child.on('exit', resolve));
       first.child.kill('SIGKILL');
       await died;
+      if (stage !== 'executing') expect(seen.checkpoint).not.toBeNull();
 
-      const second = startServer(dataDir, port);
+      const second = startServer(dataDir, port, { LOG_LEVEL: 'info' });
       children.push(second.child);
       await waitReady(base);
       const done = await pollUntil(
@@ -166,6 +177,17 @@ describe('the service killed mid-job on its embedded database', () => {
       );
       expect(done.status).toBe('succeeded');
       expect(done.attempts).toBe(2);
+      expect(done.checkpoint).toBeNull(); // deleted with the job's end
+      if (stage !== 'executing') {
+        const resumed = second
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('job resumed from its checkpoint') && l.includes(jobId));
+        expect(resumed).toHaveLength(1);
+        const at = (JSON.parse(resumed[0]) as { at: { stage: string; done: number } }).at;
+        expect(at.stage).toBe('folding');
+        expect(at.done).toBeGreaterThanOrEqual(seen.checkpoint!.done);
+      }
       const bytes = await fetch(`${base}/proofs/${jobId}/proof`, {
         headers: { authorization: `Bearer ${key}`, accept: 'application/octet-stream' },
       });

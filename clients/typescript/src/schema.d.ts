@@ -255,6 +255,22 @@ export interface components {
        */
       uptime: number;
     };
+    JobCheckpointDto: {
+      /**
+       * @description Steps of that stage done when it was saved
+       * @example 40
+       */
+      done: number;
+      /** Format: date-time */
+      savedAt: string;
+      /**
+       * @description The prover's stage: 'executing' once every segment is committed, then 'folding' as leaves and folds are done
+       * @enum {string}
+       */
+      stage: 'executing' | 'folding';
+      /** @example 79 */
+      total: number;
+    };
     JobProgressDto: {
       compressing: components['schemas']['StageProgressDto'];
       executing: components['schemas']['StageProgressDto'];
@@ -358,6 +374,8 @@ export interface components {
        * @example 1
        */
       attempts: number;
+      /** @description The prover's latest checkpoint while the job runs: if the attempt is interrupted, the next one resumes from here instead of starting over. Deleted when the job ends. */
+      checkpoint?: components['schemas']['JobCheckpointDto'] | null;
       /** @description Why the job failed */
       error?: string | null;
       /**

@@ -168,6 +168,21 @@ export class ProofJobOptionsDto {
   segmentSizeLog2!: number | null;
 }
 
+export class JobCheckpointDto {
+  @ApiProperty({
+    enum: ['executing', 'folding'],
+    description:
+      "The prover's stage: 'executing' once every segment is committed, then 'folding' as leaves and folds are done",
+  })
+  stage!: 'executing' | 'folding';
+  @ApiProperty({ description: 'Steps of that stage done when it was saved', example: 40 })
+  done!: number;
+  @ApiProperty({ example: 79 })
+  total!: number;
+  @ApiProperty({ format: 'date-time' })
+  savedAt!: string;
+}
+
 export class ProofJobDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -204,6 +219,13 @@ export class ProofJobDto {
   hasProof!: boolean;
   @ApiProperty({ description: 'Times a worker has started this job', example: 1 })
   attempts!: number;
+  @ApiPropertyOptional({
+    type: JobCheckpointDto,
+    nullable: true,
+    description:
+      "The prover's latest checkpoint while the job runs: if the attempt is interrupted, the next one resumes from here instead of starting over. Deleted when the job ends.",
+  })
+  checkpoint!: JobCheckpointDto | null;
 }
 
 export class ProofJobListDto {

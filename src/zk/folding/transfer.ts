@@ -6,7 +6,7 @@
  * carry a commitment object, which travels as its canonical bytes and is
  * decoded on the other side through the PCS codec (total: null on bad bytes).
  */
-import { FR_BYTES, Fr, fromBytesLE, toBytesLE } from '../field/fr';
+import { FR_BYTES, FR_MODULUS, Fr, fromBytesLE, toBytesLE } from '../field/fr';
 import type { PcsCodec } from '../encoding/pcs-codec';
 import type { Commitment } from '../pcs/types';
 import type { AccInstance } from './mova';
@@ -24,19 +24,41 @@ export interface PlainAccInstance {
   fresh: boolean;
 }
 
-function packScalars(xs: readonly Fr[]): Uint8Array {
+const MASK64 = (1n << 64n) - 1n;
+
+/**
+ * Fr elements as consecutive 32-byte little-endian words (as `toBytesLE`), written 64 bits at a
+ * time: checkpoints pack whole witnesses (2^(k+10) elements) with this.
+ */
+export function packScalars(xs: readonly Fr[]): Uint8Array {
   const out = new Uint8Array(xs.length * FR_BYTES);
-  xs.forEach((x, i) => out.set(toBytesLE(x), i * FR_BYTES));
+  const dv = new DataView(out.buffer);
+  for (let i = 0, o = 0; i < xs.length; i++, o += FR_BYTES) {
+    let v = xs[i];
+    if (v === 0n) continue;
+    dv.setBigUint64(o, v & MASK64, true);
+    v >>= 64n;
+    dv.setBigUint64(o + 8, v & MASK64, true);
+    v >>= 64n;
+    dv.setBigUint64(o + 16, v & MASK64, true);
+    dv.setBigUint64(o + 24, v >> 64n, true);
+  }
   return out;
 }
 
-function unpackScalars(b: Uint8Array): Fr[] | null {
+/** The inverse of `packScalars`; null unless the length fits and every word is canonical. */
+export function unpackScalars(b: Uint8Array): Fr[] | null {
   if (b.length % FR_BYTES !== 0) return null;
-  const out: Fr[] = [];
-  for (let o = 0; o < b.length; o += FR_BYTES) {
-    const x = fromBytesLE(b.subarray(o, o + FR_BYTES));
-    if (x === null) return null;
-    out.push(x);
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const out = new Array<Fr>(b.length / FR_BYTES);
+  for (let i = 0, o = 0; o < b.length; i++, o += FR_BYTES) {
+    const x =
+      dv.getBigUint64(o, true) |
+      (dv.getBigUint64(o + 8, true) << 64n) |
+      (dv.getBigUint64(o + 16, true) << 128n) |
+      (dv.getBigUint64(o + 24, true) << 192n);
+    if (x >= FR_MODULUS) return null;
+    out[i] = x;
   }
   return out;
 }

@@ -6,3 +6,4 @@ export * from './proof-format';
 export * from './proof-tasks';
 export * from './prove';
 export * from './verify';
+export * from './checkpoint';

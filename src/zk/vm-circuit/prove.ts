@@ -46,6 +46,12 @@ import {
   SubtreeOutput,
 } from './proof-tasks';
 import { ZkvmStatement, encodeEnvelope, encodeSections, statementDigest } from './proof-format';
+import {
+  CheckpointPosition,
+  ProveCheckpoint,
+  encodeCheckpoint,
+  restoreCheckpoint,
+} from './checkpoint';
 
 /** Witness columns per row (m): the SRS needs 2^(k + WITNESS_ROW_VARS) G1 powers. */
 export const WITNESS_ROW_VARS = 10;
@@ -80,7 +86,28 @@ export interface ProveOptions {
   onProgress?: (stage: ProveStage, done: number, total: number) => void;
   /** Cancellation, checked between steps. */
   signal?: AbortSignal;
+  /** Resuming from a checkpoint of an earlier attempt, and saving new ones (checkpoint.ts). */
+  checkpoints?: CheckpointOptions;
 }
+
+export interface CheckpointOptions {
+  /** A checkpoint saved by an earlier attempt at this proof; one that does not fit is ignored. */
+  resume?: Uint8Array | null;
+  /**
+   * Receives checkpoints: after phase 1, when the fold tree is done, and between waves of
+   * leaves at most every `intervalMs`. Each one replaces the previous.
+   */
+  save?: (checkpoint: Uint8Array, position: CheckpointPosition) => void;
+  /** The least time between two checkpoints inside the fold tree (default 30 s; 0: every wave). */
+  intervalMs?: number;
+  /** Told once, when a `resume` checkpoint is given, whether it was used and why not. */
+  onResume?: (
+    r: { resumed: true; position: CheckpointPosition } | { resumed: false; reason: string },
+  ) => void;
+}
+
+/** The default least time between two fold-tree checkpoints. */
+export const DEFAULT_CHECKPOINT_INTERVAL_MS = 30_000;
 
 /** A run that cannot be proven (it does not exit, faults, or the options are unusable). */
 export class ProveError extends Error {
@@ -193,17 +220,33 @@ export async function proveProgram(
     statementDigest(sections.statement, sections.program),
   );
   const hd = headerDigest(header);
+  const d = dimensions(shape, k);
+  const decode = (b: Uint8Array): HyperKzgCommitment => {
+    const c = hyperKzgCodec.decodeCommitment(b, d.witnessVars);
+    if (c === null) throw new Error('a task returned an invalid commitment');
+    return c;
+  };
+  const cps = opts.checkpoints ?? {};
+  const resumed = cps.resume ? restoreCheckpoint(cps.resume, { hd, k, N, shape }) : null;
+  if (resumed !== null) {
+    cps.onResume?.(
+      resumed.ok
+        ? { resumed: true, position: resumed.checkpoint.position }
+        : { resumed: false, reason: resumed.reason },
+    );
+  }
+  const from0 = resumed?.ok ? resumed.checkpoint : null;
   lap('executeMs');
 
   // Phase 1, in chunks (segment values are recomputed for phase 2 rather than kept).
   const chunk = Math.max(2, 2 * (executor.concurrency ?? 1));
   const chunks = (from: number): number[] =>
     Array.from({ length: Math.min(chunk, N - from) }, (_, j) => from + j);
-  progress('executing', 0, N);
+  progress('executing', from0 ? N : 0, N);
   let done = 0;
-  const comm1: Uint8Array[] = [];
-  const x1: Fr[][] = [];
-  for (let from = 0; from < N; from += chunk) {
+  const comm1: Uint8Array[] = from0 ? from0.comm1 : [];
+  const x1: Fr[][] = from0 ? from0.x1 : [];
+  for (let from = from0 ? N : 0; from < N; from += chunk) {
     check();
     const values = chunks(from).map((i) => segmentValues(run, i).values);
     const cs = await executor.map<Phase1Input, Uint8Array>(
@@ -223,6 +266,17 @@ export async function proveProgram(
     comm1.map((c, i) => ({ comm1: c, x: x1[i] })),
   );
   const [alpha, gamma] = draw.challenges;
+  const saveCheckpoint = (c: Omit<ProveCheckpoint, 'hd' | 'k' | 'segments' | 'comm1' | 'x1'>) =>
+    cps.save?.(encodeCheckpoint({ hd, k, segments: N, comm1, x1, ...c }), c.position);
+  if (!from0)
+    saveCheckpoint({
+      position: { stage: 'executing', done: N, total: N },
+      leavesDone: 0,
+      comm2: [],
+      xs: [],
+      msgs: [],
+      frontier: [],
+    });
   lap('phase1Ms');
 
   // Phase 2 and the fold tree, streamed: a wave of leaf blocks (below), then every fold whose
@@ -231,14 +285,6 @@ export async function proveProgram(
   // at most a wave of blocks plus one pending node per level is held.
   const folds = foldPlan(N);
   const foldTotal = N + folds.length;
-  done = 0;
-  progress('folding', 0, foldTotal);
-  const d = dimensions(shape, k);
-  const decode = (b: Uint8Array): HyperKzgCommitment => {
-    const c = hyperKzgCodec.decodeCommitment(b, d.witnessVars);
-    if (c === null) throw new Error('a task returned an invalid commitment');
-    return c;
-  };
   const pcs = new HyperKZG(srs);
   const insts: AccInstance<HyperKzgCommitment>[] = [];
   const wits = new Map<number, AccWitness>();
@@ -246,6 +292,24 @@ export async function proveProgram(
   const xs: Fr[][] = new Array(N);
   const msgs: FoldOutput['msg'][] = new Array(folds.length);
   const pending = new Set(folds.map((_, j) => j));
+  // Leaves [0, start) and the folds among them come from the checkpoint, if any.
+  const start = from0 ? from0.leavesDone : 0;
+  if (from0) {
+    for (let i = 0; i < start; i++) {
+      leafC2[i] = decode(from0.comm2[i]);
+      xs[i] = from0.xs[i];
+    }
+    for (const m of from0.msgs) {
+      msgs[m.node] = m.msg;
+      pending.delete(m.node);
+    }
+    for (const f of from0.frontier) {
+      insts[f.id] = f.inst;
+      wits.set(f.id, f.wit);
+    }
+  }
+  done = start + folds.length - pending.size;
+  progress('folding', done, foldTotal);
   let phase2Ms = 0;
   let foldMs = 0;
   // Blocks of B consecutive leaves (aligned: each is a subtree of the canonical tree, or the
@@ -256,9 +320,11 @@ export async function proveProgram(
   const conc = Math.max(1, executor.concurrency ?? 1);
   const cap = Math.min(N / (4 * conc), 16, 2 ** Math.max(0, 13 - k));
   const B = 2 ** Math.max(0, Math.floor(Math.log2(Math.max(1, cap))));
-  // Which block each plan step belongs to (both inputs in one block), in one pass.
+  // Which block each plan step belongs to (both inputs in one block), in one pass. Blocks start
+  // at `start` (0, or where a checkpoint left off: then they may straddle canonical subtrees,
+  // which only moves a few folds from the block tasks to the waves below).
   const blockOf = new Int32Array(2 * N).fill(-1);
-  for (let i = 0; i < N; i++) blockOf[i] = Math.floor(i / B);
+  for (let i = start; i < N; i++) blockOf[i] = Math.floor((i - start) / B);
   const blockSteps = new Map<number, SubtreeInput['steps']>();
   folds.forEach((st, node) => {
     const b = blockOf[st.left];
@@ -269,7 +335,28 @@ export async function proveProgram(
       blockSteps.set(b, list);
     }
   });
-  for (let from = 0; from < N; from += B * conc) {
+  let lastSave = performance.now();
+  const intervalMs = cps.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
+  const saveFolding = (leavesDone: number): void => {
+    if (!cps.save) return;
+    const live = [...wits.keys()].sort((a, b) => a - b);
+    saveCheckpoint({
+      position: { stage: 'folding', done, total: foldTotal },
+      leavesDone,
+      comm2: leafC2.slice(0, leavesDone).map((c) => c.toBytes()),
+      xs: xs.slice(0, leavesDone),
+      msgs: [...msgs.entries()]
+        .filter(([j, m]) => m !== undefined && !pending.has(j))
+        .map(([node, msg]) => ({ node, msg })),
+      frontier: live.map((id) => ({
+        id,
+        inst: toPlainInstance(insts[id]),
+        W: (wits.get(id) as AccWitness).W,
+      })),
+    });
+    lastSave = performance.now();
+  };
+  for (let from = start; from < N || pending.size > 0; from += B * conc) {
     check();
     const ta = performance.now();
     const blocks: number[][] = [];
@@ -280,7 +367,7 @@ export async function proveProgram(
       blocks.map((ids) => ({
         k,
         hd,
-        steps: blockSteps.get(ids[0] / B) ?? [],
+        steps: blockSteps.get((ids[0] - start) / B) ?? [],
         from: ids[0],
         values: ids.map((i) => segmentValues(run, i).values),
         comm1: ids.map((i) => comm1[i]),
@@ -355,8 +442,10 @@ export async function proveProgram(
       });
     }
     foldMs += performance.now() - tb;
+    const leavesDone = Math.min(N, from + B * conc);
+    if (pending.size === 0 || performance.now() - lastSave >= intervalMs) saveFolding(leavesDone);
+    if (leavesDone >= N && pending.size > 0) throw new Error('fold tree left unfinished');
   }
-  if (pending.size !== 0) throw new Error('fold tree left unfinished');
   timings.phase2Ms = phase2Ms;
   timings.foldMs = foldMs;
   t = performance.now();
