@@ -6,6 +6,7 @@ import {
   backendFromEnv,
   bigintMsmBackend,
   getMsmBackend,
+  MsmBackend,
   msm,
   msmNaive,
   msmSmall,
@@ -42,7 +43,7 @@ function scalar(bits: number): bigint {
 }
 
 const BITS = [1, 8, 16, 32, 64, 128, 254];
-const run = (b: typeof wasmMsmBackend, bases: AffinePoints, s: bigint[], bits: number): G1 =>
+const run = (b: MsmBackend, bases: AffinePoints, s: bigint[], bits: number): G1 =>
   bits >= 254 ? b.msm(bases, s) : b.msmSmall(bases, s, bits);
 
 describe('WebAssembly MSM backend', () => {
