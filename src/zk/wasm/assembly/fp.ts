@@ -1,11 +1,11 @@
 /**
  * BN254 Fp helpers around the generated Montgomery kernels (fp-limbs.generated.ts:
- * CIOS Montgomery multiplication, Koç–Acar–Kaliski 1996; modular add/sub).
+ * Montgomery multiplication, CIOS order — Koç, Acar, Kaliski 1996; modular add/sub).
  * An element is 8 little-endian u32 limbs (32 bytes) in linear memory, in
- * Montgomery form (a·R mod p, R = 2^256) and fully reduced, so zero and
- * equality tests compare limbs. Inversion is Fermat's a^(p−2): ≈ 254
- * squarings + 127 multiplications; the MSM needs one per batch-affine round,
- * so its speed matters little.
+ * Montgomery form (a·R mod p; R = 2^261, set by the multiply's limb width) and
+ * fully reduced, so zero and equality tests compare limbs. Inversion is
+ * Fermat's a^(p−2): ≈ 254 squarings + 127 multiplications; the MSM needs one
+ * per batch-affine round, so its speed matters little.
  */
 import { fpMul, fpSub, ONE_LIMBS, PM2_LIMBS, R2_LIMBS } from './fp-limbs.generated';
 
