@@ -13,8 +13,8 @@
  * The transcript is created with a domain-separation label and the protocol
  * version, so a proof for one protocol version can never be replayed as another.
  */
-import { keccak_256 } from '@noble/hashes/sha3';
 import { Fr, fromWideBytesLE, toBytesLE } from './field/fr';
+import { keccak256 } from './keccak';
 
 const enc = new TextEncoder();
 
@@ -36,8 +36,11 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+const TAG_TRANSCRIPT = enc.encode('zkvm-transcript');
 const TAG_ABSORB = enc.encode('absorb');
 const TAG_SQUEEZE = enc.encode('squeeze');
+/** Encoded label frames, `len(label) ‖ label`, by label. */
+const FRAMES = new Map<string, Uint8Array>();
 
 export class Transcript {
   private state: Uint8Array;
@@ -45,20 +48,22 @@ export class Transcript {
 
   /** `domain` names the protocol (e.g. "zkvm/segment-proof"); `version` its version. */
   constructor(domain: string, version: number) {
-    this.state = keccak_256(
-      concat([enc.encode('zkvm-transcript'), u32le(version), this.frame(domain)]),
-    );
+    this.state = keccak256(TAG_TRANSCRIPT, u32le(version), this.frame(domain));
   }
 
   private frame(label: string): Uint8Array {
-    const l = enc.encode(label);
-    return concat([u32le(l.length), l]);
+    let f = FRAMES.get(label);
+    if (f === undefined) {
+      const l = enc.encode(label);
+      f = concat([u32le(l.length), l]);
+      // Labels are a small fixed set of literals, so the cache stays small.
+      if (FRAMES.size < 4096) FRAMES.set(label, f);
+    }
+    return f;
   }
 
   absorbBytes(label: string, data: Uint8Array): void {
-    this.state = keccak_256(
-      concat([this.state, TAG_ABSORB, this.frame(label), u32le(data.length), data]),
-    );
+    this.state = keccak256(this.state, TAG_ABSORB, this.frame(label), u32le(data.length), data);
   }
 
   absorbU64(label: string, value: number | bigint): void {
@@ -79,10 +84,8 @@ export class Transcript {
 
   /** Raw 32 challenge bytes. */
   challengeBytes(label: string): Uint8Array {
-    const out = keccak_256(
-      concat([this.state, TAG_SQUEEZE, this.frame(label), u32le(this.squeezes++)]),
-    );
-    this.state = keccak_256(concat([this.state, out]));
+    const out = keccak256(this.state, TAG_SQUEEZE, this.frame(label), u32le(this.squeezes++));
+    this.state = keccak256(this.state, out);
     return out;
   }
 
