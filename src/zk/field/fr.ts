@@ -103,11 +103,14 @@ export function isCanonical(a: bigint): boolean {
 
 /** 32-byte little-endian encoding of a canonical element. */
 export function toBytesLE(a: Fr): Uint8Array {
+  // Four 64-bit limbs instead of 32 byte steps: a quarter of the BigInt shifts (the
+  // transcript serialises every absorbed scalar through here).
   const out = new Uint8Array(FR_BYTES);
+  const view = new DataView(out.buffer);
   let v = a;
-  for (let i = 0; i < FR_BYTES; i++) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
+  for (let i = 0; i < FR_BYTES; i += 8) {
+    view.setBigUint64(i, BigInt.asUintN(64, v), true);
+    v >>= 64n;
   }
   return out;
 }
@@ -115,14 +118,21 @@ export function toBytesLE(a: Fr): Uint8Array {
 /** Parses 32 little-endian bytes; returns null when the value is not canonical (>= r). */
 export function fromBytesLE(bytes: Uint8Array): Fr | null {
   if (bytes.length !== FR_BYTES) return null;
-  let v = 0n;
-  for (let i = FR_BYTES - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
+  const v = leToBigInt(bytes);
   return v < R ? v : null;
 }
 
 /** Interprets 64 uniformly random bytes as a field element with bias below 2^-250. */
 export function fromWideBytesLE(bytes: Uint8Array): Fr {
+  return leToBigInt(bytes) % R;
+}
+
+/** Unsigned little-endian bytes to a bigint, 64 bits at a time where the length allows. */
+function leToBigInt(bytes: Uint8Array): bigint {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let v = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
-  return v % R;
+  let i = bytes.length;
+  for (; i % 8 !== 0; i--) v = (v << 8n) | BigInt(bytes[i - 1]);
+  for (; i > 0; i -= 8) v = (v << 64n) | view.getBigUint64(i - 8, true);
+  return v;
 }
