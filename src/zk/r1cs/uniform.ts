@@ -22,8 +22,8 @@
  * `pubEvery` family). The verifier splits the matrices' MLEs by column phase
  * (`matrixParts`) because the two phases are committed and opened separately.
  */
-import { keccak_256 } from '@noble/hashes/sha3';
 import { FR_MODULUS, Fr, reduce, toBytesLE } from '../field/fr';
+import { keccak256 } from '../keccak';
 import { eqAtIndex, eqEval, eqTable, log2Exact, nextEval } from '../poly/multilinear';
 
 const R = FR_MODULUS;
@@ -362,8 +362,24 @@ function phaseOf(opts: PhaseOption): 1 | 2 {
 // Digest
 // ---------------------------------------------------------------------------
 
+/**
+ * Digests by shape object. A shape is immutable (readonly throughout) and the VM's is a
+ * singleton, so every verification of a proof would otherwise re-hash the same block
+ * encoding (hundreds of thousands of entries for the VM: tens of milliseconds).
+ */
+const digestCache = new WeakMap<UniformShape, Uint8Array>();
+
 /** Keccak-256 of the canonical block encoding: what "the circuit" means in a statement. */
 export function shapeDigest(shape: UniformShape): Uint8Array {
+  let d = digestCache.get(shape);
+  if (d === undefined) {
+    d = computeShapeDigest(shape);
+    digestCache.set(shape, d);
+  }
+  return Uint8Array.from(d);
+}
+
+function computeShapeDigest(shape: UniformShape): Uint8Array {
   const parts: number[] = [];
   const u32 = (n: number): void => {
     parts.push(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
@@ -411,7 +427,7 @@ export function shapeDigest(shape: UniformShape): Uint8Array {
       }
     }
   }
-  return keccak_256(Uint8Array.from(parts));
+  return keccak256(Uint8Array.from(parts));
 }
 
 // ---------------------------------------------------------------------------
