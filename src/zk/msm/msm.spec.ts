@@ -4,7 +4,21 @@ import { FR_MODULUS } from '../field/fr';
 import { G1, G1_GENERATOR, G1_ZERO } from '../curve/g1';
 import { affineFromG1 } from '../curve/g1-fast';
 import { chooseWindow } from './pippenger';
-import { msm, msmNaive, msmSmall, msmU1, msmU16, msmU32, msmU64, msmU8 } from './index';
+import {
+  MsmBackend,
+  bigintMsmBackend,
+  getMsmBackend,
+  msm,
+  msmNaive,
+  msmSmall,
+  msmU1,
+  msmU16,
+  msmU32,
+  msmU64,
+  msmU8,
+  setMsmBackend,
+} from './index';
+import { wasmMsmAvailable, wasmMsmBackend } from './wasm-backend';
 
 const Fr = bn254.fields.Fr;
 
@@ -28,7 +42,16 @@ function randomScalar(bits: number): bigint {
   return bits >= 254 ? v % FR_MODULUS : v;
 }
 
-describe('MSM agrees with the naive noble sum', () => {
+// Every backend must pass the same suite (the default one is WebAssembly where it loads).
+const BACKENDS: MsmBackend[] = [bigintMsmBackend, ...(wasmMsmAvailable() ? [wasmMsmBackend] : [])];
+
+describe.each(BACKENDS)('MSM agrees with the naive noble sum ($name)', (backend) => {
+  let prev: MsmBackend;
+  beforeAll(() => {
+    prev = getMsmBackend();
+    setMsmBackend(backend);
+  });
+  afterAll(() => setMsmBackend(prev));
   const points = randomPoints(70, 1);
   const bases = affineFromG1(points);
 

@@ -52,7 +52,7 @@ describe('WebAssembly MSM backend', () => {
 
   it('loads here and is the default unless ZKVM_MSM_BACKEND says otherwise', () => {
     expect(wasmMsmAvailable()).toBe(true);
-    expect(backendFromEnv(undefined)).toBe(wasmMsmBackend);
+    expect(backendFromEnv('')).toBe(wasmMsmBackend);
     expect(backendFromEnv('wasm')).toBe(wasmMsmBackend);
     expect(backendFromEnv('bigint')).toBe(bigintMsmBackend);
     expect(() => backendFromEnv('gpu')).toThrow(/ZKVM_MSM_BACKEND/);
