@@ -1,6 +1,7 @@
 import { keccak_256 } from '@noble/hashes/sha3';
 import * as fc from 'fast-check';
-import { keccak256, keccakF1600 } from './keccak';
+import { keccak256, keccak256Js, keccakF1600 } from './keccak';
+import { keccakModuleBytes, keccakWasm, roundConstants } from './keccak-wasm';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -14,11 +15,32 @@ describe('keccak256 (our unrolled Keccak-f[1600] sponge) against @noble/hashes',
     );
   });
 
-  it('agrees at every length around the rate (136 bytes) and block boundaries', () => {
+  it('loads the WebAssembly permutation here (Node has WebAssembly)', () => {
+    const wasm = (globalThis as { WebAssembly?: { validate(b: Uint8Array): boolean } }).WebAssembly;
+    expect(wasm?.validate(keccakModuleBytes())).toBe(true);
+    expect(keccakWasm()).not.toBeNull();
+  });
+
+  it('agrees at every length around the rate (136 bytes) and block boundaries, both paths', () => {
     for (let n = 0; n <= 3 * 136 + 2; n++) {
       const m = Uint8Array.from({ length: n }, (_, i) => (i * 131 + n) & 0xff);
       expect(hex(keccak256(m))).toBe(hex(keccak_256(m)));
+      expect(hex(keccak256Js(m))).toBe(hex(keccak_256(m)));
     }
+  });
+
+  it('hashes messages larger than the WebAssembly memory it starts with (it grows)', () => {
+    const m = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 17) & 0xff);
+    expect(hex(keccak256(m))).toBe(hex(keccak_256(m)));
+    // and a short one after the grow still works
+    expect(hex(keccak256(m.subarray(0, 5)))).toBe(hex(keccak_256(m.subarray(0, 5))));
+  });
+
+  it('round constants from the LFSR are the published ones', () => {
+    const rc = roundConstants();
+    expect(rc[0]).toBe(0x1n);
+    expect(rc[1]).toBe(0x8082n);
+    expect(rc[23]).toBe(0x8000000080008008n);
   });
 
   it('hashes the concatenation of its parts, wherever they are split (fast-check)', () => {
