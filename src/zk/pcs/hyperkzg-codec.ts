@@ -82,13 +82,25 @@ export const hyperKzgCodec: PcsCodec<HyperKzgCommitment, HyperKzgProof> = {
   decodeProof: decodeHyperKzgProof,
 };
 
+/**
+ * Bundles by SRS (or verifier-key) object. A verifier is usually handed the same key for
+ * every proof; reusing one HyperKZG per key keeps its G2 points the same objects, so
+ * @noble/curves' per-point memos (subgroup check, Miller-loop line coefficients) are
+ * computed once per key instead of once per verification.
+ */
+const bundles = new WeakMap<Srs | SrsVerifierKey, PcsBundle<HyperKzgCommitment, HyperKzgProof>>();
+
 /** HyperKZG with its codec and SRS label, as the zk layer consumes a PCS. */
 export function hyperKzgBundle(
   srs: Srs | SrsVerifierKey,
 ): PcsBundle<HyperKzgCommitment, HyperKzgProof> {
-  return {
+  const hit = bundles.get(srs);
+  if (hit !== undefined) return hit;
+  const bundle = {
     pcs: new HyperKZG(srs),
     codec: hyperKzgCodec,
     srs: { id: Buffer.from(srs.id).toString('hex'), insecure: srs.insecure },
   };
+  bundles.set(srs, bundle);
+  return bundle;
 }

@@ -198,6 +198,21 @@ function combine(points: readonly G1[], scalars: readonly Fr[]): G1 {
   return msm(affineFromG1(points), scalars);
 }
 
+/**
+ * [τ]G2 + [τ²]G2 by the (τG2, τ²G2) point objects. Verifier keys are often fresh copies of one
+ * SRS (`verifierKey(srs)` per request) that share its point objects; returning the same sum
+ * object for them lets @noble/curves reuse its per-point memos (subgroup check, Miller-loop
+ * line coefficients) instead of recomputing them for every verification.
+ */
+const g2Sums = new WeakMap<G2, { b: G2; sum: G2 }>();
+function g2Sum(a: G2, b: G2): G2 {
+  const hit = g2Sums.get(a);
+  if (hit !== undefined && hit.b === b) return hit.sum;
+  const sum = a.add(b);
+  g2Sums.set(a, { b, sum });
+  return sum;
+}
+
 export class HyperKZG implements MultilinearPCS<HyperKzgCommitment, HyperKzgProof> {
   readonly maxVars: number;
   private readonly vk: SrsVerifierKey;
@@ -208,7 +223,7 @@ export class HyperKZG implements MultilinearPCS<HyperKzgCommitment, HyperKzgProo
   constructor(private readonly srs: Srs | SrsVerifierKey) {
     this.maxVars = srs.maxVars;
     this.vk = verifierKey(srs);
-    this.tauPlusTau2G2 = srs.tauG2.add(srs.tau2G2);
+    this.tauPlusTau2G2 = g2Sum(srs.tauG2, srs.tau2G2);
   }
 
   get verifierKey(): SrsVerifierKey {
@@ -379,7 +394,8 @@ export class HyperKZG implements MultilinearPCS<HyperKzgCommitment, HyperKzgProo
     );
     const pairs = [
       { g1: a, g2: this.vk.g2 },
-      { g1: w.multiply(r2), g2: this.tauPlusTau2G2 },
+      // Variable-time multiply: w and r² are public.
+      { g1: w.multiplyUnsafe(r2), g2: this.tauPlusTau2G2 },
       { g1: w.negate(), g2: this.vk.tau3G2 },
     ].filter((p) => !p.g1.is0());
     // e(O, ·) = 1, and noble refuses the point at infinity: such pairs were dropped.
