@@ -14,8 +14,10 @@
  *
  * Digits are signed (in [−2^(c−1), 2^(c−1)], negative ones add −P, which is
  * free in affine form) when the cost model says halving the buckets is worth
- * the extra carry window. Differences from arkworks: no parallelism (yet); a
- * WebAssembly backend will replace this one behind `MsmBackend` (index.ts).
+ * the extra carry window. Differences from arkworks: no parallelism (yet).
+ * The WebAssembly backend (wasm-backend.ts, src/zk/wasm/assembly/msm.ts) runs
+ * the same algorithm, with this window planner, on Montgomery limbs; this one
+ * remains the fallback (ZKVM_MSM_BACKEND=bigint) and its cross-check.
  */
 import { FP_MODULUS } from '../curve/fp';
 import {
