@@ -164,6 +164,16 @@ describe('WebAssembly MSM backend', () => {
     }
   });
 
+  it('base cache: the same xs with other ys (negated points) is not taken from the cache', () => {
+    const pts = pointsFrom(20, 4n);
+    const arr = affineFromG1(pts);
+    const neg = { xs: arr.xs, ys: affineFromG1(pts.map((p) => p.negate())).ys };
+    const s = Array.from({ length: 20 }, () => scalar(254));
+    expect(wasmMsmBackend.msm(arr, s).equals(msmNaive(pts, s))).toBe(true);
+    expect(wasmMsmBackend.msm(neg, s).equals(msmNaive(pts, s).negate())).toBe(true);
+    expect(wasmMsmBackend.msm(arr, s).equals(msmNaive(pts, s))).toBe(true);
+  });
+
   it('base cache: a longer prefix of the same array and a second array stay correct', () => {
     const pts = pointsFrom(200, 9n);
     const arr = affineFromG1(pts);

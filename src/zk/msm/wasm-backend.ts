@@ -5,8 +5,10 @@
  * (src/zk/wasm/assembly/msm.ts). This file only moves data:
  *
  *  - bases are converted to Montgomery limbs once per `AffinePoints` (cached
- *    in a WeakMap keyed by the `xs` array, extended when a longer prefix is
- *    needed): SRS bases are reused by every commitment;
+ *    in a WeakMap keyed by the `xs` array and checked against the `ys` array,
+ *    extended when a longer prefix is needed): SRS bases are reused by every
+ *    commitment. Base arrays must therefore not be mutated after use (none
+ *    are: SRS powers and normalised points are built once);
  *  - scalars are written as ⌈bits/32⌉ u32 limbs per call;
  *  - the window width comes from the same cost model as the bigint backend.
  *
@@ -31,6 +33,8 @@ import { chooseWindow } from './pippenger';
 export const WASM_BATCH_AFFINE_MIN = 64;
 
 interface MontBases {
+  /** The y array these limbs were made from (the cache is keyed by the x array). */
+  ys: readonly bigint[];
   /** 16 u32 per point: x then y, Montgomery form; (0, 0) = infinity. */
   limbs: Uint32Array;
   count: number;
@@ -48,6 +52,7 @@ function align16(x: number): number {
 /** Montgomery limbs of bases[0..need), converting (in WebAssembly) only what the cache lacks. */
 function montBases(k: Bn254Kernels, bases: AffinePoints, need: number): MontBases {
   let entry = montCache.get(bases.xs);
+  if (entry && entry.ys !== bases.ys) entry = undefined; // same xs, other ys (e.g. negated points)
   if (entry && entry.count >= need) return entry;
   const from = entry?.count ?? 0;
   // Grow geometrically (bounded by the array) so a slowly growing prefix converts each point once.
@@ -56,7 +61,7 @@ function montBases(k: Bn254Kernels, bases: AffinePoints, need: number): MontBase
   if (entry) limbs.set(entry.limbs.subarray(0, from * 16));
   const fresh = to - from;
   // The conversion area sits above any resident bases (which stay valid).
-  const at = align16(k.heapBase + (resident ? resident.count * 64 : 0));
+  const at = align16(k.heapBase) + (resident ? resident.count * 64 : 0);
   ensureBytes(k, at + fresh * 64);
   const u32 = new Uint32Array(k.memory.buffer, at, fresh * 16);
   for (let i = 0; i < fresh; i++) {
@@ -65,7 +70,7 @@ function montBases(k: Bn254Kernels, bases: AffinePoints, need: number): MontBase
   }
   k.fpToMontBatch(at, fresh * 2);
   limbs.set(new Uint32Array(k.memory.buffer, at, fresh * 16), from * 16);
-  entry = { limbs, count: to };
+  entry = { ys: bases.ys, limbs, count: to };
   montCache.set(bases.xs, entry);
   return entry;
 }
