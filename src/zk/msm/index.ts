@@ -85,12 +85,14 @@ const CLASS_BOUNDS = CLASS_BITS.map((b) => 1n << BigInt(b));
  * Splits the scalars by actual size and runs one MSM per size class, so a
  * witness that is mostly bits with a few words, or a "full" vector whose
  * values happen to be small, costs what its values need rather than what the
- * largest (or the declared) size would. Zeros are dropped here.
+ * largest (or the declared) size would; each class is planned for the bit
+ * length of its largest value. Zeros are dropped here.
  */
 function partitioned(bases: AffinePoints, scalars: readonly bigint[], maxBits: number): G1 {
   const n = scalars.length;
   const cls = new Int8Array(n);
   const counts = new Array<number>(CLASS_BITS.length).fill(0);
+  const largest = new Array<bigint>(CLASS_BITS.length).fill(0n);
   for (let i = 0; i < n; i++) {
     const s = scalars[i];
     if (s === 0n) {
@@ -101,10 +103,13 @@ function partitioned(bases: AffinePoints, scalars: readonly bigint[], maxBits: n
     while (s >= CLASS_BOUNDS[c]) c++;
     cls[i] = c;
     counts[c]++;
+    if (s > largest[c]) largest[c] = s;
   }
   const used = counts.map((k, c) => (k > 0 ? c : -1)).filter((c) => c >= 0);
   if (used.length === 0) return G1_ZERO;
-  const bitsOf = (c: number): number => Math.min(CLASS_BITS[c], maxBits);
+  // Window plans follow the largest value actually present (e.g. 20-bit values in the 32-bit class).
+  const bitsOf = (c: number): number =>
+    Math.min(CLASS_BITS[c], maxBits, largest[c].toString(2).length);
   const run = (b: AffinePoints, sc: readonly bigint[], bits: number): G1 =>
     bits >= FR_BITS ? backend.msm(b, sc) : backend.msmSmall(b, sc, bits);
   if (used.length === 1) return run(bases, scalars, bitsOf(used[0]));

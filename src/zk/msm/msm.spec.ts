@@ -77,6 +77,28 @@ describe.each(BACKENDS)('MSM agrees with the naive noble sum ($name)', (backend)
     expect(msmSmall(bases, bitsOnly, 32).equals(msmNaive(points, bitsOnly))).toBe(true);
   });
 
+  it('classes planned by their largest value: 20-bit values, powers of two at class edges', () => {
+    const mid = Array.from({ length: 70 }, () => (1n << 16n) + randomScalar(19));
+    expect(msm(bases, mid).equals(msmNaive(points, mid))).toBe(true);
+    const edges = Array.from(
+      { length: 70 },
+      (_, i) => 1n << BigInt([1, 7, 8, 31, 32, 63, 64, 127, 253][i % 9]),
+    );
+    expect(msm(bases, edges).equals(msmNaive(points, edges))).toBe(true);
+    expect(
+      msmSmall(
+        bases,
+        edges.map((x) => x % (1n << 40n)),
+        40,
+      ).equals(
+        msmNaive(
+          points,
+          edges.map((x) => x % (1n << 40n)),
+        ),
+      ),
+    ).toBe(true);
+  });
+
   it('named fast paths', () => {
     const s = (bits: number): bigint[] => Array.from({ length: 70 }, () => randomScalar(bits));
     for (const [f, bits] of [
