@@ -20,9 +20,14 @@ const enc = new TextEncoder();
 
 function u32le(n: number): Uint8Array {
   const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n >>> 0, true);
+  b[0] = n;
+  b[1] = n >>> 8;
+  b[2] = n >>> 16;
+  b[3] = n >>> 24;
   return b;
 }
+
+const MASK64 = (1n << 64n) - 1n;
 
 function concat(parts: Uint8Array[]): Uint8Array {
   let len = 0;
@@ -77,9 +82,22 @@ export class Transcript {
   }
 
   absorbScalars(label: string, xs: readonly Fr[]): void {
-    const parts: Uint8Array[] = [u32le(xs.length)];
-    for (const x of xs) parts.push(toBytesLE(x));
-    this.absorbBytes(label, concat(parts));
+    // u32le(len) ‖ each scalar as 32 bytes LE (toBytesLE), written into one buffer.
+    const buf = new Uint8Array(4 + 32 * xs.length);
+    const view = new DataView(buf.buffer);
+    view.setUint32(0, xs.length, true);
+    for (let i = 0; i < xs.length; i++) {
+      let v = xs[i];
+      const o = 4 + 32 * i;
+      view.setBigUint64(o, v & MASK64, true);
+      v >>= 64n;
+      view.setBigUint64(o + 8, v & MASK64, true);
+      v >>= 64n;
+      view.setBigUint64(o + 16, v & MASK64, true);
+      v >>= 64n;
+      view.setBigUint64(o + 24, v & MASK64, true);
+    }
+    this.absorbBytes(label, buf);
   }
 
   /** Raw 32 challenge bytes. */
