@@ -104,17 +104,27 @@ export function liftCore(
 }
 
 /**
- * The verifier's fold of two accumulated instances (without commitments): checks
- * the message's shape and h_1(0) = v_1, h_2(1) = v_2, and returns the folded
- * core and ρ (the commitment folds as C_1 + ρ·C_2).
+ * The part of a fold that does not depend on the input claims v_1, v_2: the message's
+ * shape, the node transcript (β, ρ, the digest) and the folded r, x, u. Transcripts chain
+ * by digests and absorb messages, never claims, so a verifier may run this for every node
+ * of a tree before any claim is checked (verifyFoldTree does, to batch the field work).
  */
-export function foldCore(
+export interface FoldChallenges {
+  readonly beta: Fr;
+  readonly rho: Fr;
+  readonly digest: Uint8Array;
+  readonly r: Fr[];
+  readonly x: Fr[];
+  readonly u: Fr;
+}
+
+export function foldTranscript(
   ctx: FoldContext,
   node: number,
   left: AccCore,
   right: AccCore,
   msg: FoldMessage,
-): { ok: true; core: AccCore; rho: Fr } | { ok: false; error: FoldError } {
+): { ok: true; ch: FoldChallenges } | { ok: false; error: FoldError } {
   const n = rowVars(ctx);
   const len1 = left.fresh ? 0 : n + 1;
   const len2 = right.fresh ? 0 : n + 1;
@@ -136,17 +146,6 @@ export function foldCore(
       error: { kind: 'fold-shape', node, field: 'inputs', expected: n, actual: left.r.length },
     };
   }
-  // A fresh input claims v = 0 with h ≡ 0, so there is nothing to check for it.
-  if (!left.fresh && msg.h1[0] !== left.v)
-    return {
-      ok: false,
-      error: { kind: 'fold-left-claim', node, expected: left.v, actual: msg.h1[0] },
-    };
-  if (!right.fresh && msg.h2[1] !== right.v)
-    return {
-      ok: false,
-      error: { kind: 'fold-right-claim', node, expected: right.v, actual: msg.h2[1] },
-    };
   const t = new Transcript(DOMAIN_NODE, PROTOCOL_VERSION);
   t.absorbBytes('header', ctx.hd);
   t.absorbU64('index', node);
@@ -159,13 +158,63 @@ export function foldCore(
   const rho = t.challengeScalar('rho');
   const digest = t.challengeBytes('digest');
   const r = left.r.map((a, i) => (a + beta * ((right.r[i] - a + R) % R)) % R);
-  const e1 = left.fresh ? 0n : evalFromPoints(msg.h1, beta);
-  const e2 = right.fresh ? 0n : evalFromPoints(msg.h2, beta);
-  const rho2 = (rho * rho) % R;
-  const v = (e1 + rho * msg.t + rho2 * e2) % R;
   const x = left.x.map((a, i) => (a + rho * right.x[i]) % R);
   const u = (left.u + rho * right.u) % R;
-  return { ok: true, core: { x, u, r, v, digest, fresh: false }, rho };
+  return { ok: true, ch: { beta, rho, digest, r, x, u } };
+}
+
+/**
+ * The claim part of a fold: checks h_1(0) = v_1 and h_2(1) = v_2 (not for fresh inputs, whose
+ * h ≡ 0 is implicit) and returns the folded core with v = h_1(β) + ρ·t + ρ²·h_2(β). `e1`, `e2`
+ * are h_1(β), h_2(β) (0 for a fresh input), evaluated by the caller: foldCore one node at a
+ * time, verifyFoldTree for the whole tree with one batch inversion.
+ */
+export function foldClaims(
+  node: number,
+  left: AccCore,
+  right: AccCore,
+  msg: FoldMessage,
+  ch: FoldChallenges,
+  e1: Fr,
+  e2: Fr,
+): { ok: true; core: AccCore } | { ok: false; error: FoldError } {
+  // A fresh input claims v = 0 with h ≡ 0, so there is nothing to check for it.
+  if (!left.fresh && msg.h1[0] !== left.v)
+    return {
+      ok: false,
+      error: { kind: 'fold-left-claim', node, expected: left.v, actual: msg.h1[0] },
+    };
+  if (!right.fresh && msg.h2[1] !== right.v)
+    return {
+      ok: false,
+      error: { kind: 'fold-right-claim', node, expected: right.v, actual: msg.h2[1] },
+    };
+  const rho2 = (ch.rho * ch.rho) % R;
+  const v = (e1 + ch.rho * msg.t + rho2 * e2) % R;
+  const { x, u, r, digest } = ch;
+  return { ok: true, core: { x, u, r, v, digest, fresh: false } };
+}
+
+/**
+ * The verifier's fold of two accumulated instances (without commitments): checks
+ * the message's shape and h_1(0) = v_1, h_2(1) = v_2, and returns the folded
+ * core and ρ (the commitment folds as C_1 + ρ·C_2).
+ */
+export function foldCore(
+  ctx: FoldContext,
+  node: number,
+  left: AccCore,
+  right: AccCore,
+  msg: FoldMessage,
+): { ok: true; core: AccCore; rho: Fr } | { ok: false; error: FoldError } {
+  const tr = foldTranscript(ctx, node, left, right, msg);
+  if (!tr.ok) return tr;
+  const { beta, rho } = tr.ch;
+  const e1 = left.fresh ? 0n : evalFromPoints(msg.h1, beta);
+  const e2 = right.fresh ? 0n : evalFromPoints(msg.h2, beta);
+  const res = foldClaims(node, left, right, msg, tr.ch, e1, e2);
+  if (!res.ok) return res;
+  return { ok: true, core: res.core, rho };
 }
 
 // ---------------------------------------------------------------------------

@@ -14,16 +14,19 @@ import {
   AccCore,
   AccInstance,
   AccWitness,
+  FoldChallenges,
   FoldContext,
   FoldError,
   FoldMessage,
   ProverContext,
-  foldCore,
+  foldClaims,
+  foldTranscript,
   liftCore,
   proveFold,
   proveLeaf,
 } from './mova';
 import { liftTwoPhaseCore } from './two-phase';
+import { evalManyFromPoints } from '../poly/univariate';
 
 const R = FR_MODULUS;
 
@@ -155,13 +158,49 @@ export function verifyFoldTree<C extends Commitment, P>(
       ? liftTwoPhaseCore(ctx, i, l.comm.toBytes(), (l.comm2 as C).toBytes(), l.x, globalDigest)
       : liftCore(ctx, i, l.comm.toBytes(), l.x),
   );
+  // Pass 1, every node in plan order: shape checks, the node transcript (β, ρ, digest) and the
+  // folded r, x, u. None of it reads a claim v, so it can run before any claim is checked
+  // (docs/protocol.md §2.1). A shape error is kept and reported when pass 2 reaches its node,
+  // so the verdict is the one a node-by-node replay gives.
+  const chs: FoldChallenges[] = [];
+  let shapeError: { node: number; error: FoldError } | null = null;
+  const shells: AccCore[] = [...cores];
+  for (let j = 0; j < plan.length && shapeError === null; j++) {
+    const st = plan[j];
+    const tr = foldTranscript(ctx, j, shells[st.left], shells[st.right], msgs[j]);
+    if (!tr.ok) {
+      shapeError = { node: j, error: tr.error };
+      break;
+    }
+    chs.push(tr.ch);
+    // A shell carries what the next transcripts need (digest, r, x, u, fresh: false); its v is
+    // filled in by pass 2.
+    shells[st.out] = { ...tr.ch, v: 0n, fresh: false };
+  }
+  // The line polynomials at β, all with one batch inversion.
+  const lines: { evals: readonly Fr[]; x: Fr }[] = [];
+  for (let j = 0; j < chs.length; j++) {
+    lines.push({ evals: msgs[j].h1, x: chs[j].beta }, { evals: msgs[j].h2, x: chs[j].beta });
+  }
+  const at = evalManyFromPoints(lines);
+  // Pass 2, plan order: the claim checks h_1(0) = v_1, h_2(1) = v_2 and the folded v, exactly
+  // foldCore's (a fresh input has no h: its h(β) is 0, as evalManyFromPoints gives for []).
   const rhos: Fr[] = [];
   for (let j = 0; j < plan.length; j++) {
+    if (shapeError !== null && shapeError.node === j) return { ok: false, error: shapeError.error };
     const st = plan[j];
-    const res = foldCore(ctx, j, cores[st.left], cores[st.right], msgs[j]);
+    const res = foldClaims(
+      j,
+      cores[st.left],
+      cores[st.right],
+      msgs[j],
+      chs[j],
+      at[2 * j],
+      at[2 * j + 1],
+    );
     if (!res.ok) return res;
     cores[st.out] = res.core;
-    rhos.push(res.rho);
+    rhos.push(chs[j].rho);
   }
   const rootId = N === 1 ? 0 : 2 * N - 2;
   const coeff = new Array<Fr>(2 * N).fill(0n);

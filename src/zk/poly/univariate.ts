@@ -44,3 +44,41 @@ export function evalFromPoints(evals: readonly Fr[], x: Fr): Fr {
   for (let i = 0; i <= d; i++) acc = (acc + ((w[i] * evals[i]) % R) * invDiffs[i]) % R;
   return (acc * full) % R;
 }
+
+/**
+ * evalFromPoints for many (evals, x) pairs with one batch inversion for all of them instead of
+ * one per pair: s_k(x_k) = Π_j (x_k − j) · Σ_i w_i s_k(i) / (x_k − i). The fold-tree verifier
+ * evaluates two line polynomials per fold, and the inversion dominated each evaluation.
+ */
+export function evalManyFromPoints(items: readonly { evals: readonly Fr[]; x: Fr }[]): Fr[] {
+  const out = new Array<Fr>(items.length).fill(0n);
+  const diffs: Fr[] = [];
+  const pending: { k: number; start: number; full: Fr }[] = [];
+  for (let k = 0; k < items.length; k++) {
+    const { evals, x } = items[k];
+    const d = evals.length - 1;
+    if (d < 0) continue;
+    if (x <= BigInt(d)) {
+      out[k] = evals[Number(x)];
+      continue;
+    }
+    const start = diffs.length;
+    let full = 1n;
+    for (let i = 0; i <= d; i++) {
+      const di = (x - BigInt(i) + R) % R;
+      diffs.push(di);
+      full = (full * di) % R;
+    }
+    pending.push({ k, start, full });
+  }
+  const inv = batchInverse(diffs);
+  for (const { k, start, full } of pending) {
+    const evals = items[k].evals;
+    const w = weights(evals.length - 1);
+    let acc = 0n;
+    for (let i = 0; i < evals.length; i++)
+      acc = (acc + ((w[i] * evals[i]) % R) * inv[start + i]) % R;
+    out[k] = (acc * full) % R;
+  }
+  return out;
+}
