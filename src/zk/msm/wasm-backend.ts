@@ -29,9 +29,6 @@ import {
 } from '../wasm/kernels';
 import { chooseWindow } from './pippenger';
 
-/** Below this many points, Jacobian buckets beat batch-affine (whose rounds each pay an inversion). */
-export const WASM_BATCH_AFFINE_MIN = 64;
-
 interface MontBases {
   /** The y array these limbs were made from (the cache is keyed by the x array). */
   ys: readonly bigint[];
@@ -142,7 +139,6 @@ export function wasmMsmJac(
     plan.signed ? 1 : 0,
     plan.windows,
     plan.buckets,
-    n >= WASM_BATCH_AFFINE_MIN ? 1 : 0,
     scratchPtr,
     outPtr,
   );

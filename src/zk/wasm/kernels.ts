@@ -43,7 +43,6 @@ export interface Bn254Kernels {
     signed: number,
     windows: number,
     buckets: number,
-    batch: number,
     scratch: number,
     out: number,
   ): void;

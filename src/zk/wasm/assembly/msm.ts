@@ -11,8 +11,9 @@
  *    summed by rounds of pairwise affine additions sharing one batched
  *    inversion per round (Montgomery's trick; the "batch-affine" technique of
  *    the ZPrize MSM entries): ≈ 6 multiplications per addition instead of 11
- *    for a mixed Jacobian addition. Small inputs (where the per-round
- *    inversion would dominate) accumulate Jacobian buckets with mixed adds;
+ *    for a mixed Jacobian addition. Rounds with few pairs left (the largest
+ *    buckets' tails, small inputs) finish with mixed Jacobian additions
+ *    instead, since a round's inversion costs ≈ 380 multiplications;
  *  - buckets are reduced with the running-sum trick (Σ k·B_k = Σ_k Σ_{j≥k} B_j)
  *    in Jacobian coordinates, and windows combined by c doublings each.
  *
@@ -111,10 +112,33 @@ function batchInvert(den: usize, pre: usize, k: i32): void {
   fpCopy(den, INVV);
 }
 
+/** Fewest pairs for which a batch-affine round beats mixed Jacobian additions (measured). */
+const BATCH_ROUND_MIN_PAIRS = 64;
+
+/** len[g] marking a bucket whose sum is the Jacobian point at jb[g] (see jacobianTail). */
+const LEN_JACOBIAN: i32 = -1;
+
+/** Finishes the active buckets with mixed Jacobian additions into jb[g]; marks them LEN_JACOBIAN. */
+function jacobianTail(nact: i32): void {
+  for (let a = 0; a < nact; a++) {
+    const g = <usize>load<i32>(L_active + <usize>4 * <usize>a);
+    const s = load<i32>(L_start + 4 * g);
+    const l = load<i32>(L_len + 4 * g);
+    const acc = L_jb + JAC_BYTES * g;
+    jacSetZero(acc);
+    for (let j = 0; j < l; j++) {
+      const pt = L_work + <usize>64 * <usize>(s + j);
+      jacAddAffine(acc, pt, pt + 32);
+    }
+    store<i32>(L_len + 4 * g, LEN_JACOBIAN);
+  }
+}
+
 /**
  * Sums each bucket g (points work[start[g] .. start[g] + len[g])) in place by
  * rounds of pairwise affine additions with one batched inversion per round;
- * afterwards len[g] is 0 (infinity) or 1 (the sum at start[g]).
+ * afterwards len[g] is 0 (infinity), 1 (the sum at start[g]) or LEN_JACOBIAN
+ * (the rounds left had too few pairs: the sum is the Jacobian point jb[g]).
  */
 function batchAffineSum(buckets: i32): void {
   const work = L_work;
@@ -131,6 +155,17 @@ function batchAffineSum(buckets: i32): void {
     }
   }
   while (nact > 0) {
+    // A round costs one inversion (≈ 380 multiplications) plus ≈ 6 per pair; a
+    // mixed Jacobian addition costs ≈ 11. With few pairs left (the tail of the
+    // largest buckets, or a small MSM), finishing in Jacobian is cheaper.
+    let pairs = 0;
+    for (let a = 0; a < nact; a++) {
+      pairs += load<i32>(len + <usize>4 * <usize>load<i32>(active + <usize>4 * <usize>a)) >> 1;
+    }
+    if (pairs < BATCH_ROUND_MIN_PAIRS) {
+      jacobianTail(nact);
+      return;
+    }
     let k = 0;
     for (let a = 0; a < nact; a++) {
       const g = <usize>load<i32>(active + <usize>4 * <usize>a);
@@ -204,7 +239,6 @@ function batchAffineSum(buckets: i32): void {
 
 /**
  * out (Jacobian, Montgomery, 96 bytes) = Σ scalarᵢ · bases[idx ? idx[i] : i] for i < n.
- * `batch` selects batch-affine bucket accumulation (else Jacobian buckets).
  */
 export function msm(
   bases: usize,
@@ -216,7 +250,6 @@ export function msm(
   signed: bool,
   windows: i32,
   buckets: i32,
-  batch: bool,
   scratch: usize,
   out: usize,
 ): void {
@@ -270,66 +303,48 @@ export function msm(
     const dw = digits + <usize>4 * <usize>(w * m);
     jacSetZero(RUNNING);
     jacSetZero(SUM);
-    if (batch) {
-      const count = L_count;
-      const start = L_start;
-      const len = L_len;
-      const fill = L_fill;
-      memory.fill(count, 0, <usize>4 * <usize>(buckets + 1));
-      for (let k = 0; k < m; k++) {
-        const d = load<i32>(dw + <usize>4 * <usize>k);
-        const b = <usize>(d < 0 ? -d : d);
-        store<i32>(count + 4 * b, load<i32>(count + 4 * b) + 1);
+    const count = L_count;
+    const start = L_start;
+    const len = L_len;
+    const fill = L_fill;
+    memory.fill(count, 0, <usize>4 * <usize>(buckets + 1));
+    for (let k = 0; k < m; k++) {
+      const d = load<i32>(dw + <usize>4 * <usize>k);
+      const b = <usize>(d < 0 ? -d : d);
+      store<i32>(count + 4 * b, load<i32>(count + 4 * b) + 1);
+    }
+    let acc = 0;
+    for (let b = 1; b <= buckets; b++) {
+      const o = <usize>4 * <usize>b;
+      const cb = load<i32>(count + o);
+      store<i32>(start + o, acc);
+      store<i32>(fill + o, acc);
+      store<i32>(len + o, cb);
+      acc += cb;
+    }
+    // Counting sort of the points (negated for negative digits) into work.
+    for (let k = 0; k < m; k++) {
+      const d = load<i32>(dw + <usize>4 * <usize>k);
+      if (d == 0) continue;
+      const o = <usize>4 * <usize>(d < 0 ? -d : d);
+      const j = load<i32>(fill + o);
+      store<i32>(fill + o, j + 1);
+      const src = bases + <usize>64 * <usize>load<u32>(live + <usize>4 * <usize>k);
+      const dst = L_work + <usize>64 * <usize>j;
+      fpCopy(dst, src);
+      if (d < 0) fpNeg(dst + 32, src + 32);
+      else fpCopy(dst + 32, src + 32);
+    }
+    batchAffineSum(buckets);
+    for (let b = buckets; b >= 1; b--) {
+      const lb = load<i32>(len + <usize>4 * <usize>b);
+      if (lb == 1) {
+        const pt = L_work + <usize>64 * <usize>load<i32>(start + <usize>4 * <usize>b);
+        jacAddAffine(RUNNING, pt, pt + 32);
+      } else if (lb == LEN_JACOBIAN) {
+        jacAdd(RUNNING, L_jb + JAC_BYTES * <usize>b);
       }
-      let acc = 0;
-      for (let b = 1; b <= buckets; b++) {
-        const o = <usize>4 * <usize>b;
-        const cb = load<i32>(count + o);
-        store<i32>(start + o, acc);
-        store<i32>(fill + o, acc);
-        store<i32>(len + o, cb);
-        acc += cb;
-      }
-      // Counting sort of the points (negated for negative digits) into work.
-      for (let k = 0; k < m; k++) {
-        const d = load<i32>(dw + <usize>4 * <usize>k);
-        if (d == 0) continue;
-        const o = <usize>4 * <usize>(d < 0 ? -d : d);
-        const j = load<i32>(fill + o);
-        store<i32>(fill + o, j + 1);
-        const src = bases + <usize>64 * <usize>load<u32>(live + <usize>4 * <usize>k);
-        const dst = L_work + <usize>64 * <usize>j;
-        fpCopy(dst, src);
-        if (d < 0) fpNeg(dst + 32, src + 32);
-        else fpCopy(dst + 32, src + 32);
-      }
-      batchAffineSum(buckets);
-      for (let b = buckets; b >= 1; b--) {
-        if (load<i32>(len + <usize>4 * <usize>b) == 1) {
-          const pt = L_work + <usize>64 * <usize>load<i32>(start + <usize>4 * <usize>b);
-          jacAddAffine(RUNNING, pt, pt + 32);
-        }
-        if (!jacIsZero(RUNNING)) jacAdd(SUM, RUNNING);
-      }
-    } else {
-      const jb = L_jb;
-      for (let b = 1; b <= buckets; b++) jacSetZero(jb + JAC_BYTES * <usize>b);
-      for (let k = 0; k < m; k++) {
-        const d = load<i32>(dw + <usize>4 * <usize>k);
-        if (d == 0) continue;
-        const src = bases + <usize>64 * <usize>load<u32>(live + <usize>4 * <usize>k);
-        const bp = jb + JAC_BYTES * <usize>(d < 0 ? -d : d);
-        if (d < 0) {
-          fpNeg(NEGY, src + 32);
-          jacAddAffine(bp, src, NEGY);
-        } else {
-          jacAddAffine(bp, src, src + 32);
-        }
-      }
-      for (let b = buckets; b >= 1; b--) {
-        jacAdd(RUNNING, jb + JAC_BYTES * <usize>b);
-        if (!jacIsZero(RUNNING)) jacAdd(SUM, RUNNING);
-      }
+      if (!jacIsZero(RUNNING)) jacAdd(SUM, RUNNING);
     }
     jacAdd(RESULT, SUM);
   }
