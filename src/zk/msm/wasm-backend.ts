@@ -9,7 +9,8 @@
  *    extended when a longer prefix is needed): SRS bases are reused by every
  *    commitment. Base arrays must therefore not be mutated after use (none
  *    are: SRS powers and normalised points are built once);
- *  - scalars are written as ⌈bits/32⌉ u32 limbs per call;
+ *  - scalars are written per call as one u32 limb (≤ 32 bits) or whole u64
+ *    words;
  *  - the window width comes from the same cost model as the bigint backend.
  *
  * Like every `MsmBackend` it trusts its inputs (index.ts checks them). The
@@ -60,10 +61,10 @@ function montBases(k: Bn254Kernels, bases: AffinePoints, need: number): MontBase
   // The conversion area sits above any resident bases (which stay valid).
   const at = align16(k.heapBase) + (resident ? resident.count * 64 : 0);
   ensureBytes(k, at + fresh * 64);
-  const u32 = new Uint32Array(k.memory.buffer, at, fresh * 16);
+  const b64 = new BigUint64Array(k.memory.buffer, at, fresh * 8);
   for (let i = 0; i < fresh; i++) {
-    writeFp(u32, i * 16, bases.xs[from + i]);
-    writeFp(u32, i * 16 + 8, bases.ys[from + i]);
+    writeFp(b64, i * 8, bases.xs[from + i]);
+    writeFp(b64, i * 8 + 4, bases.ys[from + i]);
   }
   k.fpToMontBatch(at, fresh * 2);
   limbs.set(new Uint32Array(k.memory.buffer, at, fresh * 16), from * 16);
@@ -104,7 +105,8 @@ export function wasmMsmJac(
     new Uint32Array(k.memory.buffer, basePtr, mont.count * 16).set(mont.limbs);
     resident = { key: bases.xs, limbs: mont.limbs, count: mont.count };
   }
-  const L = Math.ceil(bits / 32);
+  // u32 limbs per scalar: one, or an even number so that scalars are whole u64 words.
+  const L = bits <= 32 ? 1 : 2 * Math.ceil(bits / 64);
   const plan = chooseWindow(n, bits);
   const idxPtr = align16(basePtr + resident.count * 64);
   const scalPtr = align16(idxPtr + (idx ? n * 4 : 0));
@@ -113,20 +115,17 @@ export function wasmMsmJac(
   ensureBytes(k, scratchPtr + k.msmScratchBytes(n, plan.windows, plan.buckets));
   const buf = k.memory.buffer;
   if (idx) new Uint32Array(buf, idxPtr, n).set(idx.subarray(0, n));
-  const sc = new Uint32Array(buf, scalPtr, n * L);
   if (L === 1) {
+    const sc = new Uint32Array(buf, scalPtr, n);
     for (let j = 0; j < n; j++) sc[j] = Number(scalars[j]);
-  } else if (L === 2) {
+  } else {
+    // BigUint64Array stores keep each value mod 2^64: one store per 64-bit word.
+    const q = L / 2;
+    const sc = new BigUint64Array(buf, scalPtr, n * q);
     for (let j = 0; j < n; j++) {
       const s = scalars[j];
-      sc[2 * j] = Number(s & 0xffffffffn);
-      sc[2 * j + 1] = Number(s >> 32n);
-    }
-  } else {
-    const tmp = new Uint32Array(8);
-    for (let j = 0; j < n; j++) {
-      writeFp(tmp, 0, scalars[j]);
-      for (let l = 0; l < L; l++) sc[j * L + l] = tmp[l];
+      sc[j * q] = s;
+      for (let w = 1; w < q; w++) sc[j * q + w] = s >> BigInt(64 * w);
     }
   }
   k.msm(
@@ -143,8 +142,8 @@ export function wasmMsmJac(
     outPtr,
   );
   k.fpFromMontBatch(outPtr, 3);
-  const out = new Uint32Array(k.memory.buffer, outPtr, 24);
-  return { x: readFp(out, 0), y: readFp(out, 8), z: readFp(out, 16) };
+  const out = new BigUint64Array(k.memory.buffer, outPtr, 12);
+  return { x: readFp(out, 0), y: readFp(out, 4), z: readFp(out, 8) };
 }
 
 /** True when the kernels load in this runtime (WebAssembly present and the module valid). */

@@ -13,10 +13,10 @@ const k: Bn254Kernels = loadKernels();
 const base = (k.heapBase + 15) & ~15;
 const slot = (i: number): number => base + 32 * i;
 ensureBytes(k, slot(16));
-const u32 = (): Uint32Array => new Uint32Array(k.memory.buffer);
+const b64 = (): BigUint64Array => new BigUint64Array(k.memory.buffer);
 
 function put(i: number, x: bigint): void {
-  writeFp(u32(), slot(i) / 4, x);
+  writeFp(b64(), slot(i) / 8, x);
   k.fpToMontBatch(slot(i), 1);
 }
 function get(i: number): bigint {
@@ -24,7 +24,7 @@ function get(i: number): bigint {
   const tmp = slot(15);
   new Uint32Array(k.memory.buffer, tmp, 8).set(new Uint32Array(k.memory.buffer, slot(i), 8));
   k.fpFromMontBatch(tmp, 1);
-  return readFp(u32(), tmp / 4);
+  return readFp(b64(), tmp / 8);
 }
 
 const edge = [0n, 1n, 2n, P - 1n, P - 2n, (P - 1n) / 2n, (1n << 253n) % P, (1n << 32n) - 1n];
