@@ -138,6 +138,11 @@ describe('evalManyFromPoints (one batch inversion for many line polynomials)', (
       { evals: [9n], x: 77n },
       { evals: [2n, 7n, 1n, 8n, 2n, 8n, 1n, 8n], x: 123456789123456789n },
       { evals: [0n, 0n, 0n], x: 4n },
+      // consecutive items at one point share their inverses; a different length must not
+      { evals: [1n, 2n, 4n, 8n], x: 99n },
+      { evals: [5n, 3n, 2n, 7n], x: 99n },
+      { evals: [5n, 3n, 2n], x: 99n },
+      { evals: [5n, 3n, 2n], x: 98n },
     ];
     expect(evalManyFromPoints(items)).toEqual(
       items.map((it) => (it.evals.length === 0 ? 0n : evalFromPoints(it.evals, it.x))),

@@ -62,6 +62,13 @@ export function evalManyFromPoints(items: readonly { evals: readonly Fr[]; x: Fr
       out[k] = evals[Number(x)];
       continue;
     }
+    // Consecutive items at the same point with as many nodes (h_1 and h_2 of one fold) share
+    // their differences and inverses.
+    const prev = pending.length > 0 ? pending[pending.length - 1] : undefined;
+    if (prev !== undefined && items[prev.k].x === x && items[prev.k].evals.length === d + 1) {
+      pending.push({ k, start: prev.start, full: prev.full });
+      continue;
+    }
     const start = diffs.length;
     let full = 1n;
     for (let i = 0; i <= d; i++) {
