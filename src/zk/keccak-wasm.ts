@@ -16,6 +16,8 @@
  * WebAssembly is unavailable; keccak.ts then uses its JavaScript permutation.
  */
 
+import { Code, I32, I64, WasmMemory, instantiate, moduleBytes, op, uleb } from './wasm-asm';
+
 /** Byte offsets in the module's memory. */
 export const RC_AT = 256;
 export const MSG = 512;
@@ -47,62 +49,8 @@ export function roundConstants(): bigint[] {
   return out;
 }
 
-// --- a minimal WebAssembly writer -------------------------------------------------------------
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
-
-const I32 = 0x7f;
-const I64 = 0x7e;
-const op = {
-  block: 0x02,
-  loop: 0x03,
-  end: 0x0b,
-  brIf: 0x0d,
-  get: 0x20,
-  set: 0x21,
-  tee: 0x22,
-  i64Load: 0x29,
-  i64Store: 0x37,
-  i32Const: 0x41,
-  i64Const: 0x42,
-  i32Ne: 0x47,
-  i32Add: 0x6a,
-  i32Sub: 0x6b,
-  i32Shl: 0x74,
-  i64And: 0x83,
-  i64Xor: 0x85,
-  i64Rotl: 0x89,
-  blockVoid: 0x40,
-} as const;
-
 /** The body of hash(blocks): locals are the state a0..a24, scratch b0..b24, c0..c4, d, off, round. */
-function hashBody(): number[] {
+function hashCode(): Code {
   // Local indices: 0 = blocks (param, i32), 1 = off (i32), 2 = round (i32), then i64s.
   const OFF = 1;
   const ROUND = 2;
@@ -110,131 +58,82 @@ function hashBody(): number[] {
   const B = A + 25; // b0..b24
   const C = B + 25; // c0..c4
   const D = C + 5;
-  const code: number[] = [];
-  const e = (...b: number[]): void => void code.push(...b);
-  const get = (i: number): void => e(op.get, ...uleb(i));
-  const set = (i: number): void => e(op.set, ...uleb(i));
+  const c = new Code();
   const lane = (x: number, y: number): number => A + x + 5 * y;
 
-  // off = MSG
-  e(op.i32Const, ...sleb(MSG));
-  set(OFF);
-  e(op.loop, op.blockVoid); // per block
+  c.i32(MSG).set(OFF);
+  c.emit(op.loop, op.blockVoid); // per block
   // a_i ^= load(off + 8i) for the 17 lanes of the rate
   for (let i = 0; i < RATE / 8; i++) {
-    get(A + i);
-    get(OFF);
-    e(op.i64Load, 3, ...uleb(8 * i));
-    e(op.i64Xor);
-    set(A + i);
+    c.get(A + i).get(OFF);
+    c.emit(op.i64Load, 3, ...uleb(8 * i), op.i64Xor);
+    c.set(A + i);
   }
-  e(op.i32Const, 0);
-  set(ROUND);
-  e(op.loop, op.blockVoid); // per round
+  c.i32(0).set(ROUND);
+  c.emit(op.loop, op.blockVoid); // per round
   // θ: c[x] = ⊕_y a[x,y]; d = c[x−1] ⊕ rotl(c[x+1], 1); a[x,y] ^= d
   for (let x = 0; x < 5; x++) {
-    get(lane(x, 0));
-    for (let y = 1; y < 5; y++) {
-      get(lane(x, y));
-      e(op.i64Xor);
-    }
-    set(C + x);
+    c.get(lane(x, 0));
+    for (let y = 1; y < 5; y++) c.get(lane(x, y)).emit(op.i64Xor);
+    c.set(C + x);
   }
   for (let x = 0; x < 5; x++) {
-    get(C + ((x + 4) % 5));
-    get(C + ((x + 1) % 5));
-    e(op.i64Const, 1, op.i64Rotl, op.i64Xor);
-    set(D);
-    for (let y = 0; y < 5; y++) {
-      get(lane(x, y));
-      get(D);
-      e(op.i64Xor);
-      set(lane(x, y));
-    }
+    c.get(C + ((x + 4) % 5)).get(C + ((x + 1) % 5));
+    c.i64(1).emit(op.i64Rotl, op.i64Xor);
+    c.set(D);
+    for (let y = 0; y < 5; y++) c.get(lane(x, y)).get(D).emit(op.i64Xor).set(lane(x, y));
   }
   // ρ and π: b[y, 2x+3y] = rotl(a[x,y], r[x,y])
   for (let x = 0; x < 5; x++) {
     for (let y = 0; y < 5; y++) {
-      get(lane(x, y));
-      if (ROT[x][y] !== 0) e(op.i64Const, ...sleb(ROT[x][y]), op.i64Rotl);
-      set(B + y + 5 * ((2 * x + 3 * y) % 5));
+      c.get(lane(x, y));
+      if (ROT[x][y] !== 0) c.i64(ROT[x][y]).emit(op.i64Rotl);
+      c.set(B + y + 5 * ((2 * x + 3 * y) % 5));
     }
   }
   // χ: a[x,y] = b[x,y] ⊕ (¬b[x+1,y] ∧ b[x+2,y])
   for (let y = 0; y < 5; y++) {
     for (let x = 0; x < 5; x++) {
-      get(B + x + 5 * y);
-      get(B + ((x + 1) % 5) + 5 * y);
-      e(op.i64Const, ...sleb(-1), op.i64Xor);
-      get(B + ((x + 2) % 5) + 5 * y);
-      e(op.i64And, op.i64Xor);
-      set(lane(x, y));
+      c.get(B + x + 5 * y).get(B + ((x + 1) % 5) + 5 * y);
+      c.i64(-1).emit(op.i64Xor);
+      c.get(B + ((x + 2) % 5) + 5 * y);
+      c.emit(op.i64And, op.i64Xor).set(lane(x, y));
     }
   }
   // ι: a[0,0] ^= RC[round]
-  get(A);
-  get(ROUND);
-  e(op.i32Const, 3, op.i32Shl);
-  e(op.i64Load, 3, ...uleb(RC_AT));
-  e(op.i64Xor);
-  set(A);
+  c.get(A).get(ROUND).i32(3).emit(op.i32Shl);
+  c.emit(op.i64Load, 3, ...uleb(RC_AT), op.i64Xor).set(A);
   // while (++round != 24)
-  get(ROUND);
-  e(op.i32Const, 1, op.i32Add);
-  e(op.tee, ...uleb(ROUND));
-  e(op.i32Const, 24, op.i32Ne, op.brIf, 0);
-  e(op.end);
+  c.get(ROUND).i32(1).emit(op.i32Add).tee(ROUND);
+  c.i32(24).emit(op.i32Ne, op.brIf, 0, op.end);
   // off += RATE; while (--blocks != 0)
-  get(OFF);
-  e(op.i32Const, ...sleb(RATE), op.i32Add);
-  set(OFF);
-  get(0);
-  e(op.i32Const, 1, op.i32Sub);
-  e(op.tee, 0);
-  e(op.brIf, 0);
-  e(op.end);
+  c.get(OFF).i32(RATE).emit(op.i32Add).set(OFF);
+  c.get(0).i32(1).emit(op.i32Sub).tee(0);
+  c.emit(op.brIf, 0, op.end);
   // digest: lanes 0..3 at offset 0
-  for (let i = 0; i < 4; i++) {
-    e(op.i32Const, 0);
-    get(A + i);
-    e(op.i64Store, 3, ...uleb(8 * i));
-  }
-  e(op.end);
-  const locals = vec([
-    [...uleb(2), I32],
-    [...uleb(25 + 25 + 5 + 1), I64],
-  ]);
-  const body = [...locals, ...code];
-  return [...uleb(body.length), ...body];
+  for (let i = 0; i < 4; i++)
+    c.i32(0)
+      .get(A + i)
+      .emit(op.i64Store, 3, ...uleb(8 * i));
+  return c;
 }
 
 /** The module's bytes: memory (exported), one function hash(i32) (exported). */
 export function keccakModuleBytes(): Uint8Array {
-  const magic = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  const types = section(1, vec([[0x60, ...vec([[I32]]), ...vec([])]]));
-  const funcs = section(3, vec([uleb(0)]));
-  const memory = section(5, vec([[0x00, ...uleb(1)]]));
-  const exports = section(
-    7,
-    vec([
-      [...name('memory'), 0x02, ...uleb(0)],
-      [...name('hash'), 0x00, ...uleb(0)],
-    ]),
-  );
-  const code = section(10, vec([hashBody()]));
-  return Uint8Array.from([...magic, ...types, ...funcs, ...memory, ...exports, ...code]);
+  return moduleBytes([
+    {
+      params: [I32],
+      locals: [
+        [2, I32],
+        [25 + 25 + 5 + 1, I64],
+      ],
+      code: hashCode(),
+      exportAs: 'hash',
+    },
+  ]);
 }
 
 // --- loader -------------------------------------------------------------------------------------
-
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
 
 export interface KeccakWasm {
   /** Keccak-256 of the concatenation of `parts`. */
@@ -247,11 +146,10 @@ let loaded: KeccakWasm | null | undefined;
 export function keccakWasm(): KeccakWasm | null {
   if (loaded !== undefined) return loaded;
   try {
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    if (!wasm) return (loaded = null);
-    const inst = new wasm.Instance(new wasm.Module(keccakModuleBytes()), {});
-    const memory = inst.exports.memory as WasmMemory;
-    const run = inst.exports.hash as (blocks: number) => void;
+    const ex = instantiate(keccakModuleBytes());
+    if (ex === null) return (loaded = null);
+    const memory = ex.memory as WasmMemory;
+    const run = ex.hash as (blocks: number) => void;
     const rcView = new DataView(memory.buffer);
     roundConstants().forEach((c, i) => rcView.setBigUint64(RC_AT + 8 * i, c, true));
     let mem = new Uint8Array(memory.buffer);
