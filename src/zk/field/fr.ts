@@ -129,6 +129,16 @@ export function fromWideBytesLE(bytes: Uint8Array): Fr {
 
 /** Unsigned little-endian bytes to a bigint, 64 bits at a time where the length allows. */
 function leToBigInt(bytes: Uint8Array): bigint {
+  if (bytes.length === FR_BYTES) {
+    // The common case (every decoded scalar): through a reused view, no allocation per call.
+    SCRATCH.set(bytes);
+    return (
+      SCRATCH_VIEW.getBigUint64(0, true) |
+      (SCRATCH_VIEW.getBigUint64(8, true) << 64n) |
+      (SCRATCH_VIEW.getBigUint64(16, true) << 128n) |
+      (SCRATCH_VIEW.getBigUint64(24, true) << 192n)
+    );
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let v = 0n;
   let i = bytes.length;
@@ -136,3 +146,6 @@ function leToBigInt(bytes: Uint8Array): bigint {
   for (; i > 0; i -= 8) v = (v << 64n) | view.getBigUint64(i - 8, true);
   return v;
 }
+
+const SCRATCH = new Uint8Array(FR_BYTES);
+const SCRATCH_VIEW = new DataView(SCRATCH.buffer);

@@ -79,13 +79,21 @@ export function evalManyFromPoints(items: readonly { evals: readonly Fr[]; x: Fr
     pending.push({ k, start, full });
   }
   const inv = batchInverse(diffs);
+  // c_i = w_i·full/(x − i), once per distinct point (shared by the items at it); then each
+  // item is Σ c_i·s(i), summed unreduced and reduced once (the reduction is a BigInt
+  // division, the dominant cost of a product).
+  let coeffs: Fr[] = [];
+  let coeffStart = -1;
   for (const { k, start, full } of pending) {
     const evals = items[k].evals;
-    const w = weights(evals.length - 1);
+    if (start !== coeffStart) {
+      const w = weights(evals.length - 1);
+      coeffs = w.map((wi, i) => (((wi * inv[start + i]) % R) * full) % R);
+      coeffStart = start;
+    }
     let acc = 0n;
-    for (let i = 0; i < evals.length; i++)
-      acc = (acc + ((w[i] * evals[i]) % R) * inv[start + i]) % R;
-    out[k] = (acc * full) % R;
+    for (let i = 0; i < evals.length; i++) acc += coeffs[i] * evals[i];
+    out[k] = acc % R;
   }
   return out;
 }
