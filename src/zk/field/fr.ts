@@ -129,15 +129,22 @@ export function fromWideBytesLE(bytes: Uint8Array): Fr {
 
 /** Unsigned little-endian bytes to a bigint, 64 bits at a time where the length allows. */
 function leToBigInt(bytes: Uint8Array): bigint {
-  if (bytes.length === FR_BYTES) {
-    // The common case (every decoded scalar): through a reused view, no allocation per call.
+  if (bytes.length === FR_BYTES || bytes.length === 2 * FR_BYTES) {
+    // The common cases (every decoded scalar, every challenge): through a reused view, no
+    // allocation per call.
     SCRATCH.set(bytes);
-    return (
+    const lo =
       SCRATCH_VIEW.getBigUint64(0, true) |
       (SCRATCH_VIEW.getBigUint64(8, true) << 64n) |
       (SCRATCH_VIEW.getBigUint64(16, true) << 128n) |
-      (SCRATCH_VIEW.getBigUint64(24, true) << 192n)
-    );
+      (SCRATCH_VIEW.getBigUint64(24, true) << 192n);
+    if (bytes.length === FR_BYTES) return lo;
+    const hi =
+      SCRATCH_VIEW.getBigUint64(32, true) |
+      (SCRATCH_VIEW.getBigUint64(40, true) << 64n) |
+      (SCRATCH_VIEW.getBigUint64(48, true) << 128n) |
+      (SCRATCH_VIEW.getBigUint64(56, true) << 192n);
+    return lo | (hi << 256n);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let v = 0n;
@@ -147,5 +154,5 @@ function leToBigInt(bytes: Uint8Array): bigint {
   return v;
 }
 
-const SCRATCH = new Uint8Array(FR_BYTES);
+const SCRATCH = new Uint8Array(2 * FR_BYTES);
 const SCRATCH_VIEW = new DataView(SCRATCH.buffer);
