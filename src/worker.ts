@@ -11,6 +11,7 @@ import { loadConfigOrExit } from './config/env';
 import { openDatabase } from './db/database';
 import { applyMigrations } from './db/migrate';
 import { JobRunner } from './jobs/job-runner';
+import { checkpointDirFor } from './jobs/checkpoint-store';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     leaseMs: config.jobLeaseMs,
     maxAttempts: config.jobMaxAttempts,
     checkpointMs: config.jobCheckpointMs,
+    checkpointDir: checkpointDirFor(config.database),
     srs: config.srs,
     log: (level, msg, fields) => log[level](fields ?? {}, msg),
   });

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { SqlExecutor } from '../db/migrate';
 import { JobStore } from './job-store';
+import { CheckpointStore, DbCheckpointStore, FileCheckpointStore } from './checkpoint-store';
 import type { ExecutionResult, JobOptions, JobProgress, JobStatus } from './job-types';
 import { MessageChannel } from 'node:worker_threads';
 import type { ExecuteTaskInput, ExecuteTaskOutput } from './tasks/execute.task';
@@ -29,6 +30,8 @@ export interface JobRunnerOptions {
   maxAttempts: number;
   /** Least time between two prover checkpoints inside the fold tree (0: after every wave). */
   checkpointMs: number;
+  /** Keep checkpoint bytes in files here rather than in the database (embedded database). */
+  checkpointDir?: string | null;
   /** The SRS prove jobs commit with. */
   srs: SrsDescriptor;
   workerId?: string;
@@ -40,6 +43,7 @@ class CancelledError extends Error {}
 export class JobRunner {
   readonly workerId: string;
   readonly store: JobStore;
+  private readonly checkpoints: CheckpointStore;
   private readonly pool: WorkerPool;
   private readonly active = new Map<string, AbortController>();
   private running = false;
@@ -55,6 +59,9 @@ export class JobRunner {
     this.workerId =
       opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.store = new JobStore(sql);
+    this.checkpoints = opts.checkpointDir
+      ? new FileCheckpointStore(this.store, sql, opts.checkpointDir)
+      : new DbCheckpointStore(this.store);
     this.pool = new WorkerPool(opts.concurrency);
   }
 
@@ -69,7 +76,16 @@ export class JobRunner {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.sweepCheckpoints();
     this.loopDone = this.loop();
+  }
+
+  private sweepCheckpoints(): void {
+    this.checkpoints
+      .sweep()
+      .catch((err: unknown) =>
+        this.log('warn', 'could not sweep checkpoints', { err: String(err) }),
+      );
   }
 
   /** Wakes the loop now (a job was just queued in this process). */
@@ -167,6 +183,7 @@ export class JobRunner {
     } finally {
       clearInterval(beat);
       this.active.delete(id);
+      this.sweepCheckpoints();
       this.wake?.();
     }
   }
@@ -201,8 +218,8 @@ export class JobRunner {
         nextCheckpoint = null;
         await (
           cp === 'drop'
-            ? this.store.dropCheckpoint(id, this.workerId)
-            : this.store.saveCheckpoint(id, this.workerId, { ...cp.position, bytes: cp.bytes })
+            ? this.checkpoints.drop(id, this.workerId)
+            : this.checkpoints.save(id, this.workerId, cp.position, cp.bytes)
         ).catch((err: unknown) =>
           this.log('warn', 'could not store a checkpoint', { jobId: id, err: String(err) }),
         );
@@ -213,7 +230,7 @@ export class JobRunner {
       nextCheckpoint = c;
       writing ??= writeCheckpoints();
     };
-    const checkpoint = await this.store.loadCheckpoint(id);
+    const checkpoint = await this.checkpoints.load(id);
     port1.on('message', (m: ProveJobMessage) => {
       if (m.kind === 'checkpoint') {
         queueCheckpoint(m);
@@ -257,7 +274,7 @@ export class JobRunner {
         this.opts.srs.maxVars,
       ),
       srs: this.opts.srs,
-      resume: checkpoint ? new Uint8Array(checkpoint.bytes) : null,
+      resume: checkpoint,
       checkpointMs: this.opts.checkpointMs,
       progress: port2,
     };

@@ -1,6 +1,10 @@
 import { openDatabase, type Database } from '../db/database';
 import { applyMigrations } from '../db/migrate';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { JobStore } from './job-store';
+import { FileCheckpointStore } from './checkpoint-store';
 import { initialProgress } from './job-types';
 
 describe('JobStore (the queue on the job table)', () => {
@@ -163,7 +167,7 @@ describe('JobStore (the queue on the job table)', () => {
       expect(await store.saveCheckpoint(id, 'w1', cp(3))).toBe(true);
       expect(await store.saveCheckpoint(id, 'w2', cp(4))).toBe(false);
       const got = await store.loadCheckpoint(id);
-      expect(got && [got.stage, got.done, got.total, [...got.bytes]]).toEqual([
+      expect(got && [got.stage, got.done, got.total, [...(got.bytes ?? [])]]).toEqual([
         'folding',
         3,
         9,
@@ -214,6 +218,31 @@ describe('JobStore (the queue on the job table)', () => {
       await age(b, 60_000);
       expect(await store.recoverExpired(10_000, 1)).toEqual({ requeued: 0, failed: 1 });
       expect(await checkpoints()).toBe(0);
+    });
+
+    it('beside an embedded database, keeps the bytes in a file the row describes', async () => {
+      const dir = join(mkdtempSync(join(tmpdir(), 'zkvm-ckpt-')), 'checkpoints');
+      const files = new FileCheckpointStore(store, db.sql, dir);
+      try {
+        const id = await enqueue();
+        await store.claim('w1');
+        const meta = { stage: 'folding', done: 4, total: 9 };
+        expect(await files.save(id, 'w1', meta, Uint8Array.from([7, 7, 7]))).toBe(true);
+        expect(await files.save(id, 'w2', meta, Uint8Array.from([6]))).toBe(false);
+        expect(readdirSync(dir)).toEqual([`${id}.ckpt`]); // the refused save left nothing
+        expect([...((await files.load(id)) ?? [])]).toEqual([7, 7, 7]);
+        expect((await store.loadCheckpoint(id))?.bytes).toBeNull();
+        // The job ends: the row goes in the same transaction, the file at the next sweep.
+        const orphan = '00000000-0000-4000-8000-000000000001.ckpt';
+        writeFileSync(join(dir, orphan), 'x');
+        writeFileSync(join(dir, 'unrelated.txt'), 'x');
+        await store.finish(id, 'w1', { status: 'failed', error: 'x' });
+        await files.sweep();
+        expect(readdirSync(dir)).toEqual(['unrelated.txt']);
+        expect(await files.load(id)).toBeNull();
+      } finally {
+        rmSync(join(dir, '..'), { recursive: true, force: true });
+      }
     });
   });
 });

@@ -153,13 +153,13 @@ export class JobStore {
 
   /**
    * Stores the prover's latest checkpoint of a job this worker owns (replacing the previous
-   * one). Fenced like every write: a worker that lost the job writes nothing. Returns whether
-   * it was stored.
+   * one; `bytes` null when they are kept elsewhere: checkpoint-store.ts). Fenced like every
+   * write: a worker that lost the job writes nothing. Returns whether it was stored.
    */
   async saveCheckpoint(
     id: string,
     workerId: string,
-    cp: { stage: string; done: number; total: number; bytes: Uint8Array },
+    cp: { stage: string; done: number; total: number; bytes: Uint8Array | null },
   ): Promise<boolean> {
     const rows = await this.sql.query(
       `INSERT INTO "ProofCheckpoint" ("jobId", stage, done, total, bytes, "updatedAt")
@@ -176,12 +176,12 @@ export class JobStore {
   /** The job's latest checkpoint, if an earlier attempt left one. */
   async loadCheckpoint(
     id: string,
-  ): Promise<{ stage: string; done: number; total: number; bytes: Uint8Array } | null> {
+  ): Promise<{ stage: string; done: number; total: number; bytes: Uint8Array | null } | null> {
     const rows = await this.sql.query<{
       stage: string;
       done: number;
       total: number;
-      bytes: Uint8Array;
+      bytes: Uint8Array | null;
     }>(`SELECT stage, done, total, bytes FROM "ProofCheckpoint" WHERE "jobId" = $1`, [id]);
     return rows[0] ?? null;
   }

@@ -8,6 +8,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '../config/env';
 import { DatabaseService } from '../db/database.service';
 import { JobRunner } from '../jobs/job-runner';
+import { checkpointDirFor } from '../jobs/checkpoint-store';
 
 /**
  * Runs the job runner inside the HTTP service when WORKER_CONCURRENCY > 0 (the
@@ -33,6 +34,7 @@ export class JobWorkerService implements OnApplicationBootstrap, BeforeApplicati
       leaseMs: this.config.jobLeaseMs,
       maxAttempts: this.config.jobMaxAttempts,
       checkpointMs: this.config.jobCheckpointMs,
+      checkpointDir: checkpointDirFor(this.config.database),
       srs: this.config.srs,
       log: (level, msg, fields) =>
         this.logger[level === 'info' ? 'log' : level]({ ...fields }, msg),

@@ -6,7 +6,7 @@
  * after its prover saved a checkpoint resumes from it instead of starting over.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createZkvmClient, type ZkvmClient } from '../../clients/typescript/src';
@@ -188,6 +188,14 @@ describe('the service killed mid-job on its embedded database', () => {
         expect(at.stage).toBe('folding');
         expect(at.done).toBeGreaterThanOrEqual(seen.checkpoint!.done);
       }
+      // Beside the embedded database the checkpoint bytes were a file: swept after the job.
+      const dir = join(dataDir, 'checkpoints');
+      const left = await pollUntil(
+        async () => (existsSync(dir) ? readdirSync(dir) : []),
+        (names) => names.length === 0,
+        { timeoutMs: 10_000, intervalMs: 100 },
+      );
+      expect(left).toEqual([]);
       const bytes = await fetch(`${base}/proofs/${jobId}/proof`, {
         headers: { authorization: `Bearer ${key}`, accept: 'application/octet-stream' },
       });

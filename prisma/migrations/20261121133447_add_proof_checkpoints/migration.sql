@@ -4,7 +4,7 @@ CREATE TABLE "ProofCheckpoint" (
     "stage" TEXT NOT NULL,
     "done" INTEGER NOT NULL,
     "total" INTEGER NOT NULL,
-    "bytes" BYTEA NOT NULL,
+    "bytes" BYTEA,
     "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "ProofCheckpoint_pkey" PRIMARY KEY ("jobId")
