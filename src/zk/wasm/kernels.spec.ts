@@ -134,7 +134,7 @@ describe('WebAssembly G1 Jacobian formulas agree with g1-fast', () => {
   });
 });
 
-describe('bn254-kernels.generated.ts', () => {
+describe('bn254-kernels.generated.ts and fr-kernels.generated.ts', () => {
   it('is what the pinned assemblyscript compiler builds from ./assembly (run `npm run wasm`)', () => {
     // Throws (non-zero exit, with the reason on stderr) when the committed module is stale.
     const out = execFileSync(process.execPath, [join(__dirname, 'build.mjs'), '--check'], {

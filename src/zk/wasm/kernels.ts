@@ -10,6 +10,7 @@
  * words (`writeFp` / `readFp`).
  */
 import { BN254_KERNELS_WASM_BASE64 } from './bn254-kernels.generated';
+import { BN254_FR_KERNELS_WASM_BASE64 } from './fr-kernels.generated';
 
 /** The parts of the WebAssembly JS API used here (the project's `lib` has no DOM types). */
 interface WasmMemory {
@@ -50,15 +51,55 @@ export interface Bn254Kernels {
   msmScratchBytes(n: number, windows: number, buckets: number): number;
 }
 
-let kernels: Bn254Kernels | null | undefined;
+/**
+ * The Fr module (assembly/fr-index.ts): scalar-field arithmetic and the folding
+ * prover's fused kernels, with a linear memory of its own. Vectors are
+ * canonical elements (8 u32 limbs); scalars marked Montgomery are x·R mod r.
+ */
+export interface FrKernels {
+  readonly memory: WasmMemory;
+  readonly heapBase: number;
+  frAdd(r: number, a: number, b: number): void;
+  frSub(r: number, a: number, b: number): void;
+  /** Montgomery product a·b·R⁻¹ mod r. */
+  frMul(r: number, a: number, b: number): void;
+  frToMontBatch(ptr: number, n: number): void;
+  frFromMontBatch(ptr: number, n: number): void;
+  /** Ẽ(a + X·d) for E = Az∘Bz − u·Cz: nv + 1 canonical coefficients left at s. */
+  errorLine(
+    az: number,
+    bz: number,
+    cz: number,
+    nv: number,
+    u: number,
+    a: number,
+    d: number,
+    s: number,
+  ): void;
+  /** T̃(point) for the fold's cross term, left canonical at s. */
+  crossEval(
+    az1: number,
+    bz1: number,
+    cz1: number,
+    az2: number,
+    bz2: number,
+    cz2: number,
+    nv: number,
+    u1: number,
+    u2: number,
+    point: number,
+    s: number,
+  ): void;
+  /** a ← a + ρ·b over n elements (ρ Montgomery). */
+  foldVecs(a: number, b: number, n: number, rho: number): void;
+}
 
-/** The kernels, or null where WebAssembly is unavailable or the module fails to load. */
-export function tryLoadKernels(): Bn254Kernels | null {
-  if (kernels !== undefined) return kernels;
+/** Instantiates one embedded module; null where WebAssembly is missing or the module fails to load. */
+function instantiate<T>(base64: string): T | null {
   try {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    if (!wasm) return (kernels = null);
-    const bytes = Buffer.from(BN254_KERNELS_WASM_BASE64, 'base64');
+    if (!wasm) return null;
+    const bytes = Buffer.from(base64, 'base64');
     const instance = new wasm.Instance(new wasm.Module(bytes), {
       env: {
         abort: () => {
@@ -66,17 +107,29 @@ export function tryLoadKernels(): Bn254Kernels | null {
         },
       },
     });
-    const ex = instance.exports as unknown as Omit<Bn254Kernels, 'heapBase'> & {
-      heapBase(): number;
-    };
-    kernels = Object.assign(Object.create(null) as object, ex, {
+    const ex = instance.exports as { memory: WasmMemory; heapBase(): number };
+    return Object.assign(Object.create(null) as object, ex, {
       memory: ex.memory,
       heapBase: ex.heapBase(),
-    }) as Bn254Kernels;
+    }) as T;
   } catch {
-    kernels = null;
+    return null;
   }
+}
+
+let kernels: Bn254Kernels | null | undefined;
+let frKernels: FrKernels | null | undefined;
+
+/** The kernels, or null where WebAssembly is unavailable or the module fails to load. */
+export function tryLoadKernels(): Bn254Kernels | null {
+  if (kernels === undefined) kernels = instantiate<Bn254Kernels>(BN254_KERNELS_WASM_BASE64);
   return kernels;
+}
+
+/** The Fr module (once per thread), or null where it cannot load. */
+export function tryLoadFrKernels(): FrKernels | null {
+  if (frKernels === undefined) frKernels = instantiate<FrKernels>(BN254_FR_KERNELS_WASM_BASE64);
+  return frKernels;
 }
 
 export function loadKernels(): Bn254Kernels {
@@ -88,7 +141,7 @@ export function loadKernels(): Bn254Kernels {
 const PAGE = 65536;
 
 /** Grows linear memory so that addresses below `end` are valid. */
-export function ensureBytes(k: Bn254Kernels, end: number): void {
+export function ensureBytes(k: { readonly memory: WasmMemory }, end: number): void {
   const have = k.memory.buffer.byteLength;
   if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
 }
