@@ -24,6 +24,7 @@ import { Transcript } from '../transcript';
 import type { Commitment, MultilinearPCS } from '../pcs/types';
 import { Products, UniformShape, dimensions, errorVector, multiply } from '../r1cs/uniform';
 import { DOMAIN_LEAF, DOMAIN_NODE, PROTOCOL_VERSION } from './statement';
+import { FoldSession, loadFold } from './fold-kernel';
 
 const R = FR_MODULUS;
 
@@ -310,11 +311,34 @@ export function honestFoldMessage(
   right: AccCore,
   rw: AccWitness,
 ): FoldMessage {
+  const session = loadFold(lw, rw);
+  if (session) return kernelFoldMessage(session, ctx, node, left, right);
   const h1 = left.fresh ? [] : lineEvaluations(errorVector(lw, left.u), left.r, right.r);
   const h2 = right.fresh ? [] : lineEvaluations(errorVector(rw, right.u), left.r, right.r);
   const beta = foldBeta(ctx, node, left, right, h1, h2);
   const point = left.r.map((a, i) => (a + beta * ((right.r[i] - a + R) % R)) % R);
   return { h1, h2, t: evaluateMLE(crossTerm(lw, left.u, rw, right.u), point) };
+}
+
+/**
+ * honestFoldMessage on witnesses already loaded into the WebAssembly kernels
+ * (fold-kernel.ts): the same steps, the same field elements.
+ */
+function kernelFoldMessage(
+  session: FoldSession,
+  ctx: FoldContext,
+  node: number,
+  left: AccCore,
+  right: AccCore,
+): FoldMessage {
+  const count = left.r.length + 1;
+  const line = (side: 'left' | 'right', u: Fr): Fr[] =>
+    evaluationsAtIntegers(session.errorLine(side, u, left.r, right.r), count);
+  const h1 = left.fresh ? [] : line('left', left.u);
+  const h2 = right.fresh ? [] : line('right', right.u);
+  const beta = foldBeta(ctx, node, left, right, h1, h2);
+  const point = left.r.map((a, i) => (a + beta * ((right.r[i] - a + R) % R)) % R);
+  return { h1, h2, t: session.crossTermAt(left.u, right.u, point) };
 }
 
 /**
@@ -331,14 +355,19 @@ export function proveFoldCore(
   right: AccCore,
   rw: AccWitness,
 ): { msg: FoldMessage; core: AccCore; rho: Fr; wit: AccWitness } {
-  const msg = honestFoldMessage(ctx, node, left, lw, right, rw);
+  // Both witnesses are loaded into the WebAssembly kernels once for the message and the fold.
+  const session = loadFold(lw, rw);
+  const msg = session
+    ? kernelFoldMessage(session, ctx, node, left, right)
+    : honestFoldMessage(ctx, node, left, lw, right, rw);
   const res = foldCore(ctx, node, left, right, msg);
   if (!res.ok) {
     throw new Error(
       `fold ${node}: inputs are not satisfied accumulated instances (${res.error.kind})`,
     );
   }
-  return { msg, core: res.core, rho: res.rho, wit: foldWitness(lw, rw, res.rho) };
+  const wit = session ? session.fold(res.rho) : foldWitness(lw, rw, res.rho);
+  return { msg, core: res.core, rho: res.rho, wit };
 }
 
 /** Fold two accumulated instances, commitments included. */

@@ -1,0 +1,109 @@
+/**
+ * Micro-benchmark of one fold's field work (proveFoldCore: h_1, h_2, the cross
+ * term at L(β), the witness fold) on the bigint path and on the WebAssembly
+ * fold kernels (src/zk/folding/fold-kernel.ts), at the sizes of a VM segment:
+ * 2^16 entries per vector (k = 6) and 2^18 (k = 8).
+ *
+ *   npm run bench:zk:fold-kernel [-- --vars 16,18 --reps 3]
+ *
+ * Two cases per size: two fresh leaves (small values, mostly zero: what a VM
+ * segment's W, Az, Bz, Cz look like) and two accumulated instances (dense
+ * full-size values: every fold above the leaves). Each case checks first that
+ * both backends produce the same message and folded witness (STYLE.md #6),
+ * then times each backend `reps` times, alternating, and prints the medians.
+ */
+import { FR_MODULUS, Fr } from '../src/zk/field/fr';
+import { AccCore, AccWitness, FoldContext, proveFoldCore } from '../src/zk/folding/mova';
+import { getFieldBackend, setFieldBackend } from '../src/zk/folding/fold-kernel';
+import { evaluateMLE } from '../src/zk/poly/multilinear';
+import { errorVector } from '../src/zk/r1cs/uniform';
+import { fibonacciCircuit } from '../src/zk/r1cs/examples';
+import { dimensions } from '../src/zk/r1cs/uniform';
+
+const R = FR_MODULUS;
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : dflt;
+}
+
+let seed = 0x9e3779b97f4a7c15n;
+function rand64(): bigint {
+  seed ^= (seed << 13n) & 0xffffffffffffffffn;
+  seed ^= seed >> 7n;
+  seed ^= (seed << 17n) & 0xffffffffffffffffn;
+  return seed;
+}
+const full = (): Fr => (rand64() | (rand64() << 64n) | (rand64() << 128n) | (rand64() << 192n)) % R;
+const small = (): Fr => {
+  const x = rand64() % 10n;
+  return x < 6n ? 0n : x < 8n ? 1n : rand64() % 256n;
+};
+
+function witness(n: number, gen: () => Fr): AccWitness {
+  const v = (): Fr[] => Array.from({ length: n }, gen);
+  return { W: v(), Az: v(), Bz: v(), Cz: v() };
+}
+
+function core(nv: number, w: AccWitness, fresh: boolean, tag: number): AccCore {
+  const r = Array.from({ length: nv }, full);
+  const u = fresh ? 1n : full();
+  return {
+    x: [1n, 2n, 3n, 4n],
+    u,
+    r,
+    v: fresh ? 0n : evaluateMLE(errorVector(w, u), r),
+    digest: new Uint8Array(32).fill(tag),
+    fresh,
+  };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+function main(): void {
+  const varsList = arg('vars', '16,18').split(',').map(Number);
+  const reps = Number(arg('reps', '3'));
+  const fib = fibonacciCircuit();
+  const initial = getFieldBackend();
+  if (initial !== 'wasm') setFieldBackend('wasm'); // throws where the module does not load
+  console.log(`fold field work, bigint vs WebAssembly; medians of ${reps} runs each`);
+  for (const nv of varsList) {
+    // The fibonacci shape only supplies the row count: k is chosen so that 2^rowVars = 2^nv.
+    const k = nv - dimensions(fib.shape, 0).rowVars;
+    const ctx: FoldContext = { shape: fib.shape, k, hd: new Uint8Array(32).fill(1) };
+    const n = 2 ** nv;
+    for (const fresh of [true, false]) {
+      const gen = fresh ? small : full;
+      const lw = witness(n, gen);
+      const rw = witness(n, gen);
+      const left = core(nv, lw, fresh, 1);
+      const right = core(nv, rw, fresh, 2);
+      const run = (b: 'bigint' | 'wasm'): { ms: number; out: ReturnType<typeof proveFoldCore> } => {
+        setFieldBackend(b);
+        const t0 = performance.now();
+        const out = proveFoldCore(ctx, 1, left, lw, right, rw);
+        return { ms: performance.now() - t0, out };
+      };
+      const a = run('bigint').out;
+      const b = run('wasm').out;
+      const same =
+        JSON.stringify(a, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ===
+        JSON.stringify(b, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+      if (!same) throw new Error(`2^${nv}: the WebAssembly fold differs from the bigint fold`);
+      const times: Record<'bigint' | 'wasm', number[]> = { bigint: [], wasm: [] };
+      for (let i = 0; i < reps; i++) {
+        times.bigint.push(run('bigint').ms);
+        times.wasm.push(run('wasm').ms);
+      }
+      const tb = median(times.bigint);
+      const tw = median(times.wasm);
+      console.log(
+        `2^${nv} entries, ${fresh ? 'fresh + fresh (small values)' : 'accumulated + accumulated (full values)'}: ` +
+          `bigint ${tb.toFixed(0)} ms, wasm ${tw.toFixed(0)} ms, ${(tb / tw).toFixed(1)}× (checked equal)`,
+      );
+    }
+  }
+  setFieldBackend(initial);
+}
+
+main();
