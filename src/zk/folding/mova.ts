@@ -24,7 +24,7 @@ import { Transcript } from '../transcript';
 import type { Commitment, MultilinearPCS } from '../pcs/types';
 import { Products, UniformShape, dimensions, errorVector, multiply } from '../r1cs/uniform';
 import { DOMAIN_LEAF, DOMAIN_NODE, PROTOCOL_VERSION } from './statement';
-import { FoldSession, loadFold } from './fold-kernel';
+import { FoldSession, foldSession } from './fold-kernel';
 
 const R = FR_MODULUS;
 
@@ -311,7 +311,7 @@ export function honestFoldMessage(
   right: AccCore,
   rw: AccWitness,
 ): FoldMessage {
-  const session = loadFold(lw, rw);
+  const session = foldSession(left, lw, right, rw);
   if (session) return kernelFoldMessage(session, ctx, node, left, right);
   const h1 = left.fresh ? [] : lineEvaluations(errorVector(lw, left.u), left.r, right.r);
   const h2 = right.fresh ? [] : lineEvaluations(errorVector(rw, right.u), left.r, right.r);
@@ -356,7 +356,7 @@ export function proveFoldCore(
   rw: AccWitness,
 ): { msg: FoldMessage; core: AccCore; rho: Fr; wit: AccWitness } {
   // Both witnesses are loaded into the WebAssembly kernels once for the message and the fold.
-  const session = loadFold(lw, rw);
+  const session = foldSession(left, lw, right, rw);
   const msg = session
     ? kernelFoldMessage(session, ctx, node, left, right)
     : honestFoldMessage(ctx, node, left, lw, right, rw);
