@@ -30,6 +30,10 @@ import type { CircuitRows } from '../../src/zk/vm-circuit/vm-witness';
 import { SMALL } from '../../src/zk/vm-circuit/spec-helpers';
 import { rowWhere, runAsm } from '../../src/zk/vm-circuit/vm-spec-helpers';
 import { K, harnessProve, testSrs } from './harness';
+import { decodeProof, encodeProofWithLayout } from '../../src/zk/encoding/proof';
+import { hyperKzgBundle } from '../../src/zk/pcs/hyperkzg-codec';
+import { phase1InputSlots } from '../../src/zk/r1cs/uniform';
+import { vmBlock } from '../../src/zk/vm-circuit/memory';
 
 const srs = testSrs();
 const vk = verifierKey(srs);
@@ -285,6 +289,40 @@ describe('malicious provers (honest algorithms, false witness or statement)', ()
     );
     expect(v).toMatchObject({ valid: false });
     expect(['fold', 'compress']).toContain((v as { stage: string }).stage);
+  });
+
+  it('boundary values are carried once: a leaf cannot state a pcIn other than the pcOut before it', () => {
+    const honest = prove();
+    const edited = prove({
+      editPublics: (i, x) => {
+        if (i === 1) x.pcIn += 4n;
+      },
+    });
+    // Same length: the edited value is not in the proof (the verifier fills in segment 0's
+    // pcOut), so what the prover hashed and committed to disagrees with what is verified: here
+    // the global challenges differ, and with them every product.
+    expect(edited.length).toBe(honest.length);
+    expect(verify(edited)).toMatchObject({
+      valid: false,
+      stage: 'statement',
+      reason: 'memory products differ',
+    });
+    // The layout: every phase-1 input in segment 0, the linked ones only there.
+    const dec = decodeEnvelope(honest);
+    if (!dec.ok) throw new Error(dec.reason);
+    const { shape } = vmBlock();
+    const inner = decodeProof(shape, hyperKzgBundle(srs), dec.envelope.inner);
+    if (!inner.ok) throw new Error(inner.rejection.reason);
+    const fields = encodeProofWithLayout(hyperKzgBundle(srs), inner.proof).fields;
+    const count = (leaf: number) =>
+      fields.filter((f) => f.name.startsWith(`leaf[${leaf}].x1[`)).length;
+    expect(count(0)).toBe(phase1InputSlots(shape).length);
+    expect(count(0) - count(1)).toBe(shape.linkedInputs!.length);
+    expect(shape.linkedInputs!.length).toBeGreaterThanOrEqual(19);
+    expect(count(2)).toBe(count(1));
+    expect(Buffer.from(encodeProofWithLayout(hyperKzgBundle(srs), inner.proof).bytes)).toEqual(
+      Buffer.from(dec.envelope.inner),
+    );
   });
 
   it('an ALU result that is wrong (add with sum + 1)', () => {

@@ -21,6 +21,7 @@ import {
   UniformShape,
   carriedInputSlots,
   dimensions,
+  encodedPhase1Slots,
   isTwoPhase,
   phase1InputSlots,
   shapeDigest,
@@ -65,7 +66,12 @@ export interface ZkProof<C extends Commitment, P> {
    * phase-2 inputs (from the shape; never encoded, the decoder takes them from
    * its own shape).
    */
-  readonly inputSlots?: { readonly phase1: readonly number[]; readonly phase2: readonly number[] };
+  readonly inputSlots?: {
+    readonly phase1: readonly number[];
+    readonly phase2: readonly number[];
+    /** The shape's linked inputs: their `to` slots are not encoded after the first leaf. */
+    readonly linked?: readonly (readonly [number, number])[];
+  };
 }
 
 /** A named byte range of an encoding (used by the tamper tests to reach every field). */
@@ -183,7 +189,11 @@ function leafSlots<C extends Commitment, P>(
 ): { slots1: readonly number[]; slots2: readonly number[] } {
   const s = proof.inputSlots;
   if (s === undefined) throw new Error(`two-phase proof without input slots (leaf ${i})`);
-  return { slots1: s.phase1, slots2: s.phase2 };
+  if (i === 0 || !s.linked?.length) return { slots1: s.phase1, slots2: s.phase2 };
+  // A linked slot's value is the previous leaf's: the format cannot state another one, so
+  // a prover whose values do not chain gets the chained ones (and its leaf fails to verify).
+  const linked = new Set(s.linked.map(([, to]) => to));
+  return { slots1: s.phase1.filter((p) => !linked.has(p)), slots2: s.phase2 };
 }
 
 export function encodeProof<C extends Commitment, P>(
@@ -328,11 +338,13 @@ export function decodeProof<C extends Commitment, P>(
   const commLen = bundle.codec.commitmentLength(d.witnessVars);
   const n = d.rowVars;
   const sc2Rounds = twoPhase ? d.witnessVars : d.colVars;
-  const leafBytes = twoPhase
-    ? 2 * commLen + (slots1.length + slots2.length) * FR_BYTES
-    : commLen + nPublic * FR_BYTES;
+  const laterSlots1 = twoPhase ? encodedPhase1Slots(shape, 1) : [];
+  const allLeafBytes = twoPhase
+    ? segments * (2 * commLen + slots2.length * FR_BYTES) +
+      (slots1.length + (segments - 1) * laterSlots1.length) * FR_BYTES
+    : segments * (commLen + nPublic * FR_BYTES);
   const fixed =
-    segments * leafBytes +
+    allLeafBytes +
     // Every leaf is a fresh input of exactly one fold (no line polynomial) and every
     // fold output but the root an accumulated input of one (n + 1 scalars).
     ((segments >= 2 ? segments - 2 : 0) * (n + 1) + (segments - 1)) * FR_BYTES +
@@ -345,7 +357,8 @@ export function decodeProof<C extends Commitment, P>(
     const at1 = r.o;
     const comm = bundle.codec.decodeCommitment(r.take(commLen) as Uint8Array, d.witnessVars);
     if (comm === null) return bad(`leaf ${i}: invalid phase-1 commitment`, at1);
-    const x1 = r.scalars(slots1.length);
+    const own1 = i === 0 ? slots1 : laterSlots1;
+    const x1 = r.scalars(own1.length);
     if (x1 === null) return bad(`leaf ${i}: non-canonical phase-1 input`, r.o);
     const at2 = r.o;
     const comm2 = bundle.codec.decodeCommitment(r.take(commLen) as Uint8Array, d.witnessVars);
@@ -353,8 +366,9 @@ export function decodeProof<C extends Commitment, P>(
     const x2 = r.scalars(slots2.length);
     if (x2 === null) return bad(`leaf ${i}: non-canonical phase-2 input`, r.o);
     const x = new Array<Fr>(nPublic).fill(0n);
-    slots1.forEach((p, j) => (x[p] = x1[j]));
+    own1.forEach((p, j) => (x[p] = x1[j]));
     slots2.forEach((p, j) => (x[p] = x2[j]));
+    if (i > 0) for (const [from, to] of shape.linkedInputs ?? []) x[to] = leaves[i - 1].x[from];
     leaves.push({ comm, comm2, x });
   }
   for (let i = 0; i < segments && !twoPhase; i++) {
@@ -411,7 +425,9 @@ export function decodeProof<C extends Commitment, P>(
         ...(twoPhase ? { w2 } : {}),
         pcsProof,
       },
-      ...(twoPhase ? { inputSlots: { phase1: slots1, phase2: slots2 } } : {}),
+      ...(twoPhase
+        ? { inputSlots: { phase1: slots1, phase2: slots2, linked: shape.linkedInputs ?? [] } }
+        : {}),
     },
   };
 }
@@ -600,6 +616,10 @@ export function assembleProof<C extends Commitment, P>(
     leaves: tree.leafComms.map((comm, i) => ({ comm, comm2: c2[i], x: xs[i] })),
     folds: tree.msgs,
     compression,
-    inputSlots: { phase1: phase1InputSlots(shape), phase2: [...(shape.phase2Inputs ?? [])] },
+    inputSlots: {
+      phase1: phase1InputSlots(shape),
+      phase2: [...(shape.phase2Inputs ?? [])],
+      linked: shape.linkedInputs ?? [],
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { FR_MODULUS, Fr, add, mul } from '../field/fr';
 import { eqTable } from '../poly/multilinear';
-import { byteCounterCircuit, fibonacciCircuit } from './examples';
+import { byteCounterCircuit, fibonacciCircuit, permutationCircuit } from './examples';
 import {
   UniformShape,
   assembleZ,
@@ -24,6 +24,8 @@ import {
   w,
   wNext,
   shapeDigest,
+  checkLinkedInputs,
+  encodedPhase1Slots,
 } from './uniform';
 import { evaluateMLE } from '../poly/multilinear';
 
@@ -421,5 +423,37 @@ describe('uniform R1CS', () => {
       expect(base.filter((_, i) => i % shape.m === z)).toEqual([0n, 0n, 0n, 0n]);
       expect(() => generateWitness(shape, 3, () => undefined, base)).toThrow(/base witness/);
     });
+  });
+});
+
+describe('linked inputs', () => {
+  const { shape } = permutationCircuit();
+  const [a0] = phase1InputSlots(shape);
+
+  it('are left out of later segments, change the circuit digest, and are checked', () => {
+    const linked: UniformShape = { ...shape, linkedInputs: [[a0, a0]] };
+    expect(encodedPhase1Slots(linked, 0)).toEqual(phase1InputSlots(shape));
+    expect(encodedPhase1Slots(linked, 1)).toEqual([]);
+    expect(encodedPhase1Slots(shape, 1)).toEqual(phase1InputSlots(shape));
+    expect(Buffer.from(shapeDigest(linked))).not.toEqual(Buffer.from(shapeDigest(shape)));
+    expect(Buffer.from(shapeDigest({ ...shape, linkedInputs: [] }))).toEqual(
+      Buffer.from(shapeDigest(shape)),
+    );
+    expect(() => checkLinkedInputs(linked)).not.toThrow();
+    const challenge = shape.challengeInputs![0];
+    expect(() => checkLinkedInputs({ ...shape, linkedInputs: [[a0, challenge]] })).toThrow(
+      /not phase-1/,
+    );
+    expect(() =>
+      checkLinkedInputs({
+        ...shape,
+        linkedInputs: [
+          [a0, a0],
+          [a0, a0],
+        ],
+      }),
+    ).toThrow(/twice/);
+    const single = fibonacciCircuit().shape;
+    expect(() => checkLinkedInputs({ ...single, linkedInputs: [[0, 0]] })).toThrow(/two-phase/);
   });
 });

@@ -83,6 +83,39 @@ export interface UniformShape {
   readonly challengeInputs?: readonly number[];
   /** Public-input slots whose values are computed in phase 2, ascending. */
   readonly phase2Inputs?: readonly number[];
+  /**
+   * Linked inputs [from, to]: in segment i ≥ 1, slot `to` holds what slot `from` holds in
+   * segment i − 1 (a boundary value the next segment continues from, or a per-proof constant
+   * when from = to). Proofs do not carry linked slots after the first segment: the decoder
+   * fills them in, so a proof can only state chained values (docs/protocol.md §7). Phase-1,
+   * non-challenge slots only; each `to` at most once.
+   */
+  readonly linkedInputs?: readonly (readonly [from: number, to: number])[];
+}
+
+/**
+ * The carried phase-1 slots of segment `i`: all of them for the first segment, the unlinked
+ * ones after it (linked ones are filled from the previous segment).
+ */
+export function encodedPhase1Slots(shape: UniformShape, i: number): number[] {
+  const slots = phase1InputSlots(shape);
+  if (i === 0 || !shape.linkedInputs?.length) return slots;
+  const linked = new Set(shape.linkedInputs.map(([, to]) => to));
+  return slots.filter((p) => !linked.has(p));
+}
+
+/** Checks `linkedInputs` against the shape's phase-1 slots; throws on a malformed list. */
+export function checkLinkedInputs(shape: UniformShape): void {
+  if (shape.linkedInputs?.length && !isTwoPhase(shape))
+    throw new Error('linked inputs are for two-phase shapes');
+  const phase1 = new Set(phase1InputSlots(shape));
+  const tos = new Set<number>();
+  for (const [from, to] of shape.linkedInputs ?? []) {
+    if (!phase1.has(from) || !phase1.has(to))
+      throw new Error(`linked inputs ${from} → ${to}: not phase-1 public-input slots`);
+    if (tos.has(to)) throw new Error(`linked input ${to} is linked twice`);
+    tos.add(to);
+  }
 }
 
 /** True iff the shape uses the two-phase protocol (phase-2 columns, inputs or challenges). */
@@ -424,6 +457,16 @@ function computeShapeDigest(shape: UniformShape): Uint8Array {
         u32(e.row);
         u32(e.col);
         fr(e.coeff);
+      }
+    }
+    // Linked inputs change what a proof encodes. Appended only when present, so shapes
+    // without them keep their digests; what precedes is self-delimiting, so it stays injective.
+    if (shape.linkedInputs?.length) {
+      for (const ch of 'linked') parts.push(ch.charCodeAt(0));
+      u32(shape.linkedInputs.length);
+      for (const [from, to] of shape.linkedInputs) {
+        u32(from);
+        u32(to);
       }
     }
   }

@@ -34,7 +34,7 @@
  * slot; ts and value keep their own powers of α because neither side range-checks them.
  */
 import { Fr, FR_MODULUS } from '../field/fr';
-import { UniformShape } from '../r1cs/uniform';
+import { UniformShape, checkLinkedInputs } from '../r1cs/uniform';
 import { AccessSlot, CpuLayout, Writer, writeCpu } from './cpu-block';
 import { IO_STATE, IoLayout, writeIo } from './io-rows';
 import { Lin } from './lin';
@@ -303,7 +303,21 @@ function buildVmBlock(): VmBlock {
   W.at('first', col(prevSortedProd), 1, 'sorted product starts at 1');
   W.at('last', col(last.prod), sortedProdOut, 'sortedProd = sorted running product');
 
-  const { shape, labels } = W.build();
+  const built = W.build();
+  const { labels } = built;
+  // Boundary values the next segment continues from, and per-proof constants: the statement
+  // check requires them equal across segments (statement.ts), so proofs carry them once
+  // (docs/proof-format.md, Linked inputs): 19 of the 39 carried scalars per segment.
+  const at = (n: string): number => (VM_PUBLIC_INPUTS as readonly string[]).indexOf(n);
+  const chained = ['pc', 'halted', 'sortedKey', 'sortedValue', 'sortedTs', 'cycles', ...IO_STATE];
+  const shape: UniformShape = {
+    ...built.shape,
+    linkedInputs: [
+      ...chained.map((n) => [at(`${n}Out`), at(`${n}In`)] as const),
+      ...['memTop', 'writeFloor'].map((n) => [at(n), at(n)] as const),
+    ],
+  };
+  checkLinkedInputs(shape);
   const publicIndex = {} as Record<VmPublicName, number>;
   W.publics.forEach((p, i) => {
     if (!(VM_PUBLIC_INPUTS as readonly string[]).includes(p.name))
