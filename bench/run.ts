@@ -37,13 +37,13 @@ const SRS_CACHE = join(ROOT, '.cache', 'srs');
 const MARK = '@@bench ';
 
 /**
- * Segment sizes (log2 rows). Measured (docs/performance.md): proving cost per row falls from
- * k = 4 to k = 8 (fewer segments, less per-segment overhead) while compression grows with 2^k
- * (≈ 4 s, 13 s, 70 s at k = 4, 6, 8) and so does peak memory (≈ 0.3, 0.4, 1 GiB); k = 10 would
- * need ≈ 5 min of compression and ≈ 4 GiB, past the 2 GiB target, and a 2^20-power SRS (≈ 2 min
- * to generate). So the full run uses k = 8 (SRS 2^18: ≈ 30 s once, then cached); --quick k = 4.
+ * Segment sizes (log2 rows). The full run uses k = 9, what the service chooses for runs of
+ * about 10^5 cycles (suggestSegmentSizeLog2: 2^k ≈ cycles/200), the size of the issue's target
+ * workload: measured on sha256 of 1 KiB (docs/performance.md), k = 8 gives twice the segments
+ * (proof and verification time grow with them), k = 10 a 2.9 GiB peak (past the 2 GiB target)
+ * and twice the compression work. --quick uses k = 4 (small inputs, small SRS).
  */
-const FULL_K = 8;
+const FULL_K = 9;
 const QUICK_K = 4;
 
 // ---------------------------------------------------------------------------------------------
