@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     leaseMs: config.jobLeaseMs,
     maxAttempts: config.jobMaxAttempts,
     checkpointMs: config.jobCheckpointMs,
+    proverThreads: config.proverThreads,
     checkpointDir: checkpointDirFor(config.database),
     srs: config.srs,
     log: (level, msg, fields) => log[level](fields ?? {}, msg),

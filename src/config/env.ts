@@ -3,6 +3,7 @@
  * README.md ("Configuration"); a bad value stops the process with an error that
  * names the variable, rather than failing later in some request.
  */
+import { availableParallelism } from 'node:os';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = [
@@ -33,6 +34,8 @@ export interface AppConfig {
   maxCycleLimit: number;
   /** Jobs this process runs at once in worker threads; 0: this process only serves HTTP. */
   workerConcurrency: number;
+  /** Worker threads one prove job spreads its segments over (1: the job's own thread only). */
+  proverThreads: number;
   /** A running job whose worker has not renewed its lease for this long is requeued. */
   jobLeaseMs: number;
   /** Attempts (lease expiries included) before a job fails for good. */
@@ -133,6 +136,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxCycleLimit,
   );
   const workerConcurrency = intVar(env, 'WORKER_CONCURRENCY', 1, 0, 64, problems);
+  // By default the cores are shared out between the jobs a process runs at once.
+  const proverThreads = intVar(
+    env,
+    'PROVER_THREADS',
+    Math.max(1, Math.floor(availableParallelism() / Math.max(1, workerConcurrency))),
+    1,
+    64,
+    problems,
+  );
   const jobLeaseMs = intVar(env, 'JOB_LEASE_SECONDS', 30, 2, 3600, problems) * 1000;
   const jobMaxAttempts = intVar(env, 'JOB_MAX_ATTEMPTS', 3, 1, 100, problems);
   const jobCheckpointMs = intVar(env, 'JOB_CHECKPOINT_SECONDS', 30, 0, 86_400, problems) * 1000;
@@ -175,6 +187,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     defaultCycleLimit,
     maxCycleLimit,
     workerConcurrency,
+    proverThreads,
     jobLeaseMs,
     jobMaxAttempts,
     jobCheckpointMs,

@@ -32,6 +32,8 @@ export interface JobRunnerOptions {
   checkpointMs: number;
   /** Keep checkpoint bytes in files here rather than in the database (embedded database). */
   checkpointDir?: string | null;
+  /** Worker threads one prove job spreads its steps over (default 1). */
+  proverThreads?: number;
   /** The SRS prove jobs commit with. */
   srs: SrsDescriptor;
   workerId?: string;
@@ -276,6 +278,7 @@ export class JobRunner {
       srs: this.opts.srs,
       resume: checkpoint,
       checkpointMs: this.opts.checkpointMs,
+      threads: this.opts.proverThreads ?? 1,
       progress: port2,
     };
     let out: ProveJobOutput;

@@ -34,6 +34,7 @@ export class JobWorkerService implements OnApplicationBootstrap, BeforeApplicati
       leaseMs: this.config.jobLeaseMs,
       maxAttempts: this.config.jobMaxAttempts,
       checkpointMs: this.config.jobCheckpointMs,
+      proverThreads: this.config.proverThreads,
       checkpointDir: checkpointDirFor(this.config.database),
       srs: this.config.srs,
       log: (level, msg, fields) =>

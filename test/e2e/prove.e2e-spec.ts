@@ -31,7 +31,9 @@ describe('proving jobs and stateless verification (e2e)', () => {
   const secret = Buffer.from('a private input that must not appear in the proof!');
 
   beforeAll(async () => {
-    t = await startTestApp(ENV);
+    // Two prover threads per job: the job's thread orchestrates a pool of its own (nested
+    // worker threads), which cancellation must stop too.
+    t = await startTestApp({ ...ENV, PROVER_THREADS: '2' });
     http = t.agent();
     const program = (
       await http.post('/programs').attach('file', guest('sort'), 'sort.elf').expect(201)

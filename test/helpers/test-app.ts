@@ -51,7 +51,9 @@ export async function startTestApp(
   } else {
     databaseEnv = { ZKVM_DATA_DIR: ':memory:' };
   }
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...databaseEnv, ...env });
+  // One prover thread per job unless a test asks for more (tests prove tiny programs, and
+  // CI runs many test files at once).
+  const config = loadConfig({ LOG_LEVEL: 'silent', PROVER_THREADS: '1', ...databaseEnv, ...env });
   const app = await createApp(config, { quiet: true, logStream: opts.logStream });
   const prisma = app.get(DatabaseService).prisma;
   const newKey = async (name = 'test', quotas: KeyQuotas = {}) =>

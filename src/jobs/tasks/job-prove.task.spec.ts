@@ -17,7 +17,7 @@ loop:
   li a0, 3
   ecall`;
 
-async function run(resume: Uint8Array | null) {
+async function run(resume: Uint8Array | null, threads = 1) {
   const { port1, port2 } = new MessageChannel();
   const messages: ProveJobMessage[] = [];
   port1.on('message', (m: ProveJobMessage) => messages.push(m));
@@ -31,6 +31,7 @@ async function run(resume: Uint8Array | null) {
     srs: { kind: 'dev', maxVars: 13 },
     resume,
     checkpointMs: 0,
+    threads,
     progress: port2,
   };
   const out = await proveJob(input);
@@ -65,9 +66,9 @@ describe('the prove-job task with checkpoints', () => {
     expect(first.messages.some((m) => m.kind === 'resume')).toBe(false);
   });
 
-  it('resumes from a checkpoint to the same proof', async () => {
+  it('resumes from a checkpoint to the same proof (here over a pool of two threads)', async () => {
     const mid = checkpoints[Math.floor(checkpoints.length / 2)];
-    const again = await run(mid.bytes);
+    const again = await run(mid.bytes, 2);
     expect(proofOf(again.out).equals(proofOf(first.out))).toBe(true);
     expect(again.messages.filter((m) => m.kind === 'resume')).toEqual([
       { kind: 'resume', resumed: true, position: mid.position },
@@ -105,6 +106,7 @@ describe('the prove-job task with checkpoints', () => {
       srs: { kind: 'dev', maxVars: 13 },
       resume: checkpoints[0].bytes,
       checkpointMs: 0,
+      threads: 1,
       progress: port2,
     });
     port1.close();

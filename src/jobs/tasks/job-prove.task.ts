@@ -24,6 +24,7 @@ import {
   type ZkvmStatement,
 } from '../../zk/vm-circuit';
 import { loadSrs, type SrsDescriptor } from '../srs';
+import { PoolProofExecutor } from '../proof-executor';
 
 export interface ProveJobInput {
   format: 'elf' | 'asm';
@@ -37,6 +38,8 @@ export interface ProveJobInput {
   resume: Uint8Array | null;
   /** Least time between two fold-tree checkpoints (0: after every wave). */
   checkpointMs: number;
+  /** Worker threads to spread the proof's steps over (1: this thread only). */
+  threads: number;
   /** Receives `ProveJobMessage`s. */
   progress: MessagePort;
 }
@@ -79,12 +82,17 @@ export default async function proveJob(input: ProveJobInput): Promise<ProveJobOu
   }
   const post = (m: ProveJobMessage): void =>
     input.progress.postMessage(m, m.kind === 'checkpoint' ? [m.bytes.buffer as ArrayBuffer] : []);
+  // More threads: this thread orchestrates, a pool of its own (nested worker threads, which
+  // end with this one when a job is cancelled) runs the steps. Same bytes either way.
+  const executor =
+    input.threads > 1 ? new PoolProofExecutor(input.srs, { threads: input.threads }) : undefined;
   try {
     const srs = loadSrs(input.srs);
     const attempt = (resume: Uint8Array | null) =>
       proveProgram(image, input.publicInput, input.privateInput, {
         segmentSizeLog2: input.segmentSizeLog2,
         srs,
+        executor,
         cycleLimit: input.cycleLimit,
         onProgress: (stage, done, total) => post({ kind: 'progress', stage, done, total }),
         checkpoints: {
@@ -114,5 +122,6 @@ export default async function proveJob(input: ProveJobInput): Promise<ProveJobOu
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   } finally {
     input.progress.close();
+    await executor?.close();
   }
 }
