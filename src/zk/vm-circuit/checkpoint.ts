@@ -225,14 +225,10 @@ export function decodeCheckpoint(bytes: Uint8Array): CheckpointDecode {
 }
 
 /** A checkpoint checked against the proof being made, with its instances and witnesses rebuilt. */
-export interface RestoredCheckpoint {
-  position: CheckpointPosition;
-  comm1: Uint8Array[];
-  x1: Fr[][];
-  leavesDone: number;
-  comm2: Uint8Array[];
-  xs: Fr[][];
-  msgs: { node: number; msg: FoldMessage }[];
+export interface RestoredCheckpoint extends Omit<
+  ProveCheckpoint,
+  'hd' | 'k' | 'segments' | 'frontier'
+> {
   frontier: { id: number; inst: AccInstance<HyperKzgCommitment>; wit: AccWitness }[];
 }
 
