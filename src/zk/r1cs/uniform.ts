@@ -489,18 +489,8 @@ function transitionMask(shape: UniformShape): boolean[] {
   return mask;
 }
 
-/**
- * Coefficients as signed representatives in (−r/2, r/2]: a −1 is −1, not r − 1.
- * Witness values are mostly bits and bytes, so c·v then stays a one-word BigInt
- * instead of a 254-bit one, and the sums reduce once at the end (to the same
- * canonical values).
- */
-function signed<E extends { readonly coeff: Fr }>(entries: readonly E[]): E[] {
-  return entries.map((e) => (e.coeff > R >> 1n ? { ...e, coeff: e.coeff - R } : e));
-}
-
 function mulFamily(
-  family: MatrixFamilies,
+  M: MatrixFamilies,
   d: Dimensions,
   mask: readonly boolean[],
   W: readonly Fr[],
@@ -509,15 +499,9 @@ function mulFamily(
 ): Fr[] {
   const { T, m, q } = d;
   const acc = new Array<bigint>(T * q).fill(0n);
-  const M = {
-    cur: signed(family.cur),
-    next: signed(family.next),
-    one: signed(family.one),
-    boundary: signed(family.boundary),
-  };
   const curLast = M.cur.filter((e) => !mask[e.row]);
   const oneLast = M.one.filter((e) => !mask[e.row]);
-  const pubEvery = signed(family.pubEvery ?? []);
+  const pubEvery = M.pubEvery ?? [];
   const pubLast = pubEvery.filter((e) => !mask[e.row]);
   for (let t = 0; t < T; t++) {
     const rowBase = t * q;
@@ -544,11 +528,7 @@ function mulFamily(
     const v = e.kind === 'w' ? W[s * m + e.index] : e.kind === 'x' ? x[e.index] : u;
     acc[s * q + e.row] += e.coeff * v;
   }
-  for (let i = 0; i < acc.length; i++) {
-    if (acc[i] === 0n) continue;
-    const v = acc[i] % R;
-    acc[i] = v < 0n ? v + R : v;
-  }
+  for (let i = 0; i < acc.length; i++) if (acc[i] !== 0n) acc[i] %= R;
   return acc;
 }
 
