@@ -6,11 +6,11 @@
  *
  *   npm run bench:zk:fold-kernel [-- --vars 16,18 --reps 3]
  *
- * Two cases per size: an accumulated instance (dense full-size values) with a
- * fresh leaf (small values, mostly zero: what a VM segment's W, Az, Bz, Cz look
- * like), as in a sequential fold, and two accumulated instances (every fold of
- * a tree above the leaves). Folds of two fresh leaves run in bigint on both
- * settings (fold-kernel.ts, foldSession). Dense witnesses are the worst case:
+ * Three cases per size: two fresh leaves (small values, mostly zero: what a VM
+ * segment's W, Az, Bz, Cz look like; only the evaluation of their cross term
+ * runs in WebAssembly, see fold-kernel.ts foldSession), an accumulated instance
+ * (dense full-size values) with a fresh leaf, as in a sequential fold, and two
+ * accumulated instances (every fold of a tree above the leaves). Dense witnesses are the worst case:
  * accumulated VM witnesses keep many zeros (padding, unused columns). Each case
  * checks first that both backends produce the same message and folded witness
  * (STYLE.md #6), then times each backend `reps` times, alternating, and prints
@@ -62,6 +62,12 @@ function core(nv: number, w: AccWitness, fresh: boolean, tag: number): AccCore {
   };
 }
 
+const LABELS = {
+  FF: 'fresh + fresh (small values)',
+  AF: 'accumulated + fresh (full + small values)',
+  AA: 'accumulated + accumulated (full values)',
+};
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 function main(): void {
@@ -76,11 +82,11 @@ function main(): void {
     const k = nv - dimensions(fib.shape, 0).rowVars;
     const ctx: FoldContext = { shape: fib.shape, k, hd: new Uint8Array(32).fill(1) };
     const n = 2 ** nv;
-    for (const fresh of [true, false]) {
-      const lw = witness(n, full);
-      const rw = witness(n, fresh ? small : full);
-      const left = core(nv, lw, false, 1);
-      const right = core(nv, rw, fresh, 2);
+    for (const kind of ['FF', 'AF', 'AA'] as const) {
+      const lw = witness(n, kind === 'FF' ? small : full);
+      const rw = witness(n, kind === 'AA' ? full : small);
+      const left = core(nv, lw, kind === 'FF', 1);
+      const right = core(nv, rw, kind !== 'AA', 2);
       const run = (b: 'bigint' | 'wasm'): { ms: number; out: ReturnType<typeof proveFoldCore> } => {
         setFieldBackend(b);
         const t0 = performance.now();
@@ -101,7 +107,7 @@ function main(): void {
       const tb = median(times.bigint);
       const tw = median(times.wasm);
       console.log(
-        `2^${nv} entries, ${fresh ? 'accumulated + fresh (full + small values)' : 'accumulated + accumulated (full values)'}: ` +
+        `2^${nv} entries, ${LABELS[kind]}: ` +
           `bigint ${tb.toFixed(0)} ms, wasm ${tw.toFixed(0)} ms, ${(tb / tw).toFixed(1)}× (checked equal)`,
       );
     }

@@ -10,6 +10,7 @@ import { dimensions, errorVector, multiply } from '../r1cs/uniform';
 import { fibonacciCircuit } from '../r1cs/examples';
 import {
   FoldSession,
+  evaluateAt,
   fieldBackendFromEnv,
   foldSession,
   getFieldBackend,
@@ -120,6 +121,31 @@ describe('fold kernels (WebAssembly) agree with the bigint fold, step by step', 
         expect(s.fold(e)).toEqual(foldWitness(lw, rw, e));
       }
     }
+  });
+
+  it('evaluateAt equals evaluateMLE: random, small, all-zero vectors and edge points', () => {
+    const rand = rng(41);
+    for (const nv of [1, 2, 4, 7]) {
+      const n = 1 << nv;
+      const vectors = [
+        Array.from({ length: n }, rand),
+        Array.from({ length: n }, (_, i) => BigInt(i % 3)),
+        new Array<Fr>(n).fill(0n),
+      ];
+      const points = [
+        Array.from({ length: nv }, rand),
+        new Array<Fr>(nv).fill(0n),
+        new Array<Fr>(nv).fill(1n),
+        new Array<Fr>(nv).fill(R - 1n),
+      ];
+      for (const v of vectors)
+        for (const p of points)
+          expect(withBackend('wasm', () => evaluateAt(v, p))).toBe(evaluateMLE(v, p));
+    }
+    // Not canonical: falls back to evaluateMLE, which reduces.
+    expect(withBackend('wasm', () => evaluateAt([R + 1n, 2n], [3n]))).toBe(
+      evaluateMLE([R + 1n, 2n], [3n]),
+    );
   });
 
   it('declines what it cannot hold (the caller then runs bigint)', () => {

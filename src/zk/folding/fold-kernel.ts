@@ -19,6 +19,7 @@
  * src/config, because src/zk does not depend on the service.
  */
 import { FR_MODULUS, Fr } from '../field/fr';
+import { evaluateMLE } from '../poly/multilinear';
 import { FrKernels, ensureBytes, tryLoadFrKernels } from '../wasm/kernels';
 import { MSM_BACKEND_ENV } from '../msm';
 import type { AccWitness } from './mova';
@@ -134,12 +135,36 @@ export interface FoldSession {
 }
 
 /**
+ * p̃(point) for the multilinear p with evaluations `evals` (as evaluateMLE), in
+ * WebAssembly when the kernels are on. For the cross term of two fresh inputs:
+ * T itself is cheap in BigInt (small values), but its evaluation multiplies
+ * full-size values ≈ 2^nv times. Invalidates any open FoldSession on this thread.
+ */
+export function evaluateAt(evals: readonly Fr[], point: readonly Fr[]): Fr {
+  const k = backend === 'wasm' ? tryLoadFrKernels() : null;
+  const n = evals.length;
+  const nv = point.length;
+  if (!k || nv < 1 || n !== 2 ** nv) return evaluateMLE(evals, point);
+  const v = align16(k.heapBase);
+  const pt = v + n * BYTES;
+  const s = pt + nv * BYTES;
+  ensureBytes(k, s + (n / 2) * BYTES);
+  const b64 = new BigUint64Array(k.memory.buffer);
+  if (writeVec(b64, v / 8, evals) < 0 || writeVec(b64, pt / 8, point) < 0)
+    return evaluateMLE(evals, point);
+  k.frToMontBatch(pt, nv);
+  k.mleEval(v, nv, pt, s);
+  return readOne(new BigUint64Array(k.memory.buffer), s / 8);
+}
+
+/**
  * The session for a fold of `left` and `right`, or null for the bigint path: also
  * when both inputs are fresh. Then no h is computed, only the cross term, and a
  * segment's values are mostly bits and bytes, whose bigint products are cheaper
  * than converting them (measured on fibonacci-1e4 at k = 8: ≈ 135 ms per fold
- * in bigint against ≈ 165 ms with the kernels; folds with an accumulated input
- * take ≈ 2× less time with them).
+ * in bigint against ≈ 165 ms with the session; folds with an accumulated input
+ * take ≈ 2× less time with it). The evaluation of that cross term, full-size
+ * products, still runs in WebAssembly (mova.ts calls evaluateAt).
  */
 export function foldSession(
   left: { readonly fresh: boolean },

@@ -18,13 +18,13 @@
  * prover calls the same functions, so prover and verifier cannot drift apart.
  */
 import { FR_MODULUS, Fr } from '../field/fr';
-import { evaluateMLE, evaluationsAtIntegers, restrictToLine } from '../poly/multilinear';
+import { evaluationsAtIntegers, restrictToLine } from '../poly/multilinear';
 import { evalFromPoints } from '../poly/univariate';
 import { Transcript } from '../transcript';
 import type { Commitment, MultilinearPCS } from '../pcs/types';
 import { Products, UniformShape, dimensions, errorVector, multiply } from '../r1cs/uniform';
 import { DOMAIN_LEAF, DOMAIN_NODE, PROTOCOL_VERSION } from './statement';
-import { FoldSession, foldSession } from './fold-kernel';
+import { FoldSession, evaluateAt, foldSession } from './fold-kernel';
 
 const R = FR_MODULUS;
 
@@ -317,7 +317,7 @@ export function honestFoldMessage(
   const h2 = right.fresh ? [] : lineEvaluations(errorVector(rw, right.u), left.r, right.r);
   const beta = foldBeta(ctx, node, left, right, h1, h2);
   const point = left.r.map((a, i) => (a + beta * ((right.r[i] - a + R) % R)) % R);
-  return { h1, h2, t: evaluateMLE(crossTerm(lw, left.u, rw, right.u), point) };
+  return { h1, h2, t: evaluateAt(crossTerm(lw, left.u, rw, right.u), point) };
 }
 
 /**

@@ -90,6 +90,8 @@ export interface FrKernels {
     point: number,
     s: number,
   ): void;
+  /** p̃(point) for a canonical vector of 2^nv entries (point Montgomery), left canonical at s. */
+  mleEval(v: number, nv: number, point: number, s: number): void;
   /** a ← a + ρ·b over n elements (ρ Montgomery). */
   foldVecs(a: number, b: number, n: number, rho: number): void;
 }

@@ -185,6 +185,31 @@ export function crossEval(
   frToMontBatch(s, 1);
 }
 
+/**
+ * p̃(point) for a canonical vector v of 2^nv entries (nv ≥ 1), left canonical in
+ * s[0]; `point` nv Montgomery elements, so each binding keeps the canonical
+ * scale and needs no correction. `s` scratch of 2^(nv−1) elements.
+ */
+export function mleEval(v: usize, nv: i32, point: usize, s: usize): void {
+  let size: usize = (<usize>1) << (nv - 1);
+  for (let i: usize = 0; i < size; i++) {
+    const lo = at(v, 2 * i);
+    frSub(Q, lo + FR_BYTES, lo);
+    mulSparse(Q, point, Q);
+    frAdd(at(s, i), lo, Q);
+  }
+  for (let j = 1; j < nv; j++) {
+    const pj = at(point, <usize>j);
+    size >>= 1;
+    for (let i: usize = 0; i < size; i++) {
+      const lo = at(s, 2 * i);
+      frSub(Q, lo + FR_BYTES, lo);
+      mulSparse(Q, pj, Q);
+      frAdd(at(s, i), lo, Q);
+    }
+  }
+}
+
 /** a[i] ← a[i] + ρ·b[i] for i < n (ρ Montgomery, vectors canonical); zero b[i] are skipped. */
 export function foldVecs(a: usize, b: usize, n: i32, rho: usize): void {
   for (let i: usize = 0; i < <usize>n; i++) {

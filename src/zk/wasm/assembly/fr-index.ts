@@ -7,7 +7,7 @@
  * one linear memory.
  */
 export { frAdd, frSub, frMul, frToMontBatch, frFromMontBatch } from './fr';
-export { errorLine, crossEval, foldVecs } from './fold';
+export { errorLine, crossEval, mleEval, foldVecs } from './fold';
 
 /** First free byte of linear memory after the static data. */
 export function heapBase(): usize {
