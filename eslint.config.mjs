@@ -62,6 +62,21 @@ export default tseslint.config(
     },
   },
   {
+    // TypeScript compiles to CommonJS: a local named `exports` shadows the module's own
+    // exports in dist/ only (a WebAssembly module writer once broke that way).
+    files: ['**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            ':matches(VariableDeclarator, FunctionDeclaration, ClassDeclaration) > Identifier.id[name=/^(exports|module|require)$/]',
+          message: 'shadows a CommonJS binding in the compiled output',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/vm/**/*.ts', 'src/zk/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', frameworkFree] },
   },

@@ -113,7 +113,8 @@ export function moduleBytes(funcs: readonly FuncSpec[], pages = 1): Uint8Array {
   funcs.forEach((f, i) => {
     if (f.exportAs !== undefined) exps.push([...name(f.exportAs), 0x00, ...uleb(i)]);
   });
-  const exports = section(7, vec(exps));
+  // Not named `exports`: compiled to CommonJS, that name would shadow the module's own exports.
+  const exportSec = section(7, vec(exps));
   const bodies = funcs.map((f) => {
     const body = [
       ...vec(f.locals.map(([count, type]) => [...uleb(count), type])),
@@ -123,7 +124,7 @@ export function moduleBytes(funcs: readonly FuncSpec[], pages = 1): Uint8Array {
     return [...uleb(body.length), ...body];
   });
   const code = section(10, vec(bodies));
-  return Uint8Array.from([...magic, ...types, ...fsec, ...memory, ...exports, ...code]);
+  return Uint8Array.from([...magic, ...types, ...fsec, ...memory, ...exportSec, ...code]);
 }
 
 /** The parts of the WebAssembly JS API used here (the project's `lib` has no DOM types). */
