@@ -96,6 +96,7 @@ const KERNELS: [RegExp, string][] = [
   [/^src\/zk\/pcs\//, 'PCS other'],
   [/^src\/zk\/sumcheck/, 'sumcheck'],
   [/^src\/zk\/spartan\//, 'Spartan compression (non-sumcheck)'],
+  [/^src\/zk\/folding\/products/, 'R1CS matrix–vector (Az, Bz, Cz)'],
   [/^src\/zk\/folding\//, 'folding (Mova: cross terms, witness fold)'],
   [/^src\/zk\/r1cs\//, 'R1CS matrix–vector (Az, Bz, Cz)'],
   [/^src\/zk\/poly\//, 'multilinear polynomials (eq, bind, evaluate)'],
@@ -121,7 +122,9 @@ const STAGES: Record<string, string> = {
   phase1Publics: 'segment values (main thread)',
   phase1Task: 'phase 1: witness + commit C1',
   drawChallenges: 'challenges',
-  leafTask: 'phase 2: witness + commit C2 + leaf',
+  leafTask: 'phase 2: witness + commit C2',
+  drawPoint: 'challenges',
+  leafWitness: 'leaf witness: Az, Bz, Cz',
   foldTask: 'fold: field work',
   proveFoldCore: 'fold: field work', // also inside the block prover's subtree tasks
   foldInstanceCommitments: 'fold: commitment combination',

@@ -187,8 +187,8 @@ export interface GuestResult {
 const STAGE_NAMES: [string, string][] = [
   ['executeMs', 'witness: run + circuit rows + memory sort'],
   ['phase1Ms', 'phase 1: segment witness + commit C1'],
-  ['phase2Ms', 'phase 2: products + commit C2 + leaf'],
-  ['foldMs', 'folding'],
+  ['phase2Ms', 'phase 2: products + commit C2'],
+  ['foldMs', 'folding: leaf witnesses + folds'],
   ['compressMs', 'compression (Spartan + HyperKZG)'],
 ];
 
@@ -559,7 +559,7 @@ export function formatTable(rs: GuestResult[]): string {
   out.push(
     'exec i/s: plain VM run, instructions/s (best of ≥3). cyc/s: cycles per second of proving, end to end;',
     'wit/ph1/ph2/fold/compr: cycles per second of each stage alone (prover timings: witness = run, circuit rows,',
-    'memory sort; ph1 = segment witness + C1; ph2 = products + C2 + leaf; fold; compression incl. HyperKZG).',
+    'memory sort; ph1 = segment witness + C1; ph2 = products + C2; fold = leaf witnesses + folds; compr incl. HyperKZG).',
     'cpu%: CPU time of the process while proving / wall time (all threads; < 100 per thread = other load).',
     'proof KB: envelope bytes / 1000. verify ms: best of up to 5 (after a cold run). peak MiB: maxRSS of the',
     "guest's process (worker threads included). load: 1-minute load average when the guest started.",

@@ -23,8 +23,8 @@ import { devSrs } from '../src/zk/srs/dev';
 import { hyperKzgBundle } from '../src/zk/pcs/hyperkzg-codec';
 import { transparentBundle } from '../src/zk/pcs/transparent';
 import { headerDigest } from '../src/zk/folding/statement';
-import { proveFold, proveLeaf } from '../src/zk/folding/mova';
-import { foldPlan } from '../src/zk/folding/tree';
+import { proveFold } from '../src/zk/folding/mova';
+import { foldPlan, proveLeaves } from '../src/zk/folding/tree';
 import { proveCompression } from '../src/zk/spartan/compress';
 import { proveSegmentsTwoPhase, statementHeader } from '../src/zk/spartan/pipeline';
 import { encodeProof, verifyProofBytes } from '../src/zk/encoding/proof';
@@ -147,7 +147,7 @@ function main(): void {
   const ctx = { shape: circuit.shape, k, hd: headerDigest(header), pcs: bundle.pcs };
 
   const tStart = performance.now();
-  const leaves = segs.map((s, i) => proveLeaf(ctx, i, s.W, s.x, circuit.witnessBits));
+  const leaves = proveLeaves(ctx, segs, circuit.witnessBits);
   const tLeaves = performance.now();
   const insts = leaves.map((l) => l.inst);
   const wits = leaves.map((l) => l.wit);

@@ -1,26 +1,23 @@
 /**
- * Micro-benchmark of one fold's field work (proveFoldCore: h_1, h_2, the cross
- * term at L(β), the witness fold) on the bigint path and on the WebAssembly
- * fold kernels (src/zk/folding/fold-kernel.ts), at the sizes of a VM segment:
- * 2^16 entries per vector (k = 6) and 2^18 (k = 8).
+ * Micro-benchmark of one fold's field work (proveFoldCore: the cross term at the
+ * shared point, the witness fold) on the bigint path and on the WebAssembly fold
+ * kernels (src/zk/folding/fold-kernel.ts), at the sizes of a VM segment: 2^16
+ * entries per vector (k = 6) up to 2^19 (k = 9).
  *
- *   npm run bench:zk:fold-kernel [-- --vars 16,18 --reps 3]
+ *   npm run bench:zk:fold-kernel [-- --vars 16,19 --reps 3]
  *
  * Three cases per size: two fresh leaves (small values, mostly zero: what a VM
- * segment's W, Az, Bz, Cz look like; only the evaluation of their cross term
- * runs in WebAssembly, see fold-kernel.ts foldSession), an accumulated instance
- * (dense full-size values) with a fresh leaf, as in a sequential fold, and two
- * accumulated instances (every fold of a tree above the leaves). Dense witnesses are the worst case:
- * accumulated VM witnesses keep many zeros (padding, unused columns). Each case
- * checks first that both backends produce the same message and folded witness
- * (STYLE.md #6), then times each backend `reps` times, alternating, and prints
- * the medians.
+ * segment's W, Az, Bz look like), an accumulated instance (dense full-size
+ * values) with a fresh leaf, and two accumulated instances (every fold of a tree
+ * above the leaves). Dense witnesses are the worst case: accumulated VM witnesses
+ * keep many zeros (padding, unused columns). Each case checks first that both
+ * backends produce the same message and folded witness (STYLE.md #6), then times
+ * each backend `reps` times, alternating, and prints the medians.
  */
 import { FR_MODULUS, Fr } from '../src/zk/field/fr';
-import { AccCore, AccWitness, FoldContext, proveFoldCore } from '../src/zk/folding/mova';
+import { AccCore, AccWitness, FoldContext, errorAt, proveFoldCore } from '../src/zk/folding/mova';
 import { getFieldBackend, setFieldBackend } from '../src/zk/folding/fold-kernel';
-import { evaluateMLE } from '../src/zk/poly/multilinear';
-import { errorVector } from '../src/zk/r1cs/uniform';
+import { frVecFromBigints } from '../src/zk/field/fr-vec';
 import { fibonacciCircuit } from '../src/zk/r1cs/examples';
 import { dimensions } from '../src/zk/r1cs/uniform';
 
@@ -46,19 +43,22 @@ const small = (): Fr => {
 
 function witness(n: number, gen: () => Fr): AccWitness {
   const v = (): Fr[] => Array.from({ length: n }, gen);
-  return { W: v(), Az: v(), Bz: v(), Cz: v() };
+  return {
+    W: frVecFromBigints(v()),
+    Az: frVecFromBigints(v()),
+    Bz: frVecFromBigints(v()),
+    cz: gen(),
+  };
 }
 
-function core(nv: number, w: AccWitness, fresh: boolean, tag: number): AccCore {
-  const r = Array.from({ length: nv }, full);
+function core(r: Fr[], w: AccWitness, fresh: boolean, tag: number): AccCore {
   const u = fresh ? 1n : full();
   return {
     x: [1n, 2n, 3n, 4n],
     u,
     r,
-    v: fresh ? 0n : evaluateMLE(errorVector(w, u), r),
+    v: fresh ? 0n : errorAt(w, u, r),
     digest: new Uint8Array(32).fill(tag),
-    fresh,
   };
 }
 
@@ -71,7 +71,7 @@ const LABELS = {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 function main(): void {
-  const varsList = arg('vars', '16,18').split(',').map(Number);
+  const varsList = arg('vars', '16,19').split(',').map(Number);
   const reps = Number(arg('reps', '3'));
   const fib = fibonacciCircuit();
   const initial = getFieldBackend();
@@ -85,8 +85,9 @@ function main(): void {
     for (const kind of ['FF', 'AF', 'AA'] as const) {
       const lw = witness(n, kind === 'FF' ? small : full);
       const rw = witness(n, kind === 'AA' ? full : small);
-      const left = core(nv, lw, kind === 'FF', 1);
-      const right = core(nv, rw, kind !== 'AA', 2);
+      const r = Array.from({ length: nv }, full);
+      const left = core(r, lw, kind === 'FF', 1);
+      const right = core(r, rw, kind !== 'AA', 2);
       const run = (b: 'bigint' | 'wasm'): { ms: number; out: ReturnType<typeof proveFoldCore> } => {
         setFieldBackend(b);
         const t0 = performance.now();

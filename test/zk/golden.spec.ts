@@ -8,7 +8,7 @@
  * change is intended, and paste the "received" values below.
  */
 import { keccak_256 } from '@noble/hashes/sha3';
-import { liftCore } from '../../src/zk/folding/mova';
+import { drawPoint, liftCore } from '../../src/zk/folding/mova';
 import { headerDigest } from '../../src/zk/folding/statement';
 import { statementHeader } from '../../src/zk/spartan/pipeline';
 import { drawChallenges } from '../../src/zk/folding/two-phase';
@@ -19,26 +19,26 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 describe('golden bytes', () => {
   it('proof encoding of fibonacci, 2 segments of 2^1 steps, transparent PCS', () => {
     const h = honestProof(fib, transparent, 1, 2);
-    expect(hex(h.bytes.subarray(0, 10))).toBe('5a4b564d464f4c440100');
+    expect(hex(h.bytes.subarray(0, 10))).toBe('5a4b564d464f4c440200');
     expect(h.bytes.length).toBe(GOLDEN_LENGTH);
     expect(hex(keccak_256(h.bytes))).toBe(GOLDEN_PROOF_HASH);
   });
 
-  it('leaf lift challenge', () => {
+  it('shared point and leaf lift', () => {
     const hd = headerDigest(statementHeader(fib.shape, transparent, 1, 2));
-    const core = liftCore({ shape: fib.shape, k: 1, hd }, 0, new Uint8Array([1, 2, 3]), [
-      5n,
-      6n,
-      7n,
-      8n,
+    const ctx = { shape: fib.shape, k: 1, hd };
+    const point = drawPoint(ctx, [
+      { comm: new Uint8Array([1, 2, 3]), x: [5n, 6n, 7n, 8n] },
+      { comm: new Uint8Array([4]), x: [9n, 10n, 11n, 12n] },
     ]);
+    const core = liftCore(ctx, 1, point, [9n, 10n, 11n, 12n]);
     expect(core.r[0].toString(16)).toBe(GOLDEN_R0);
     expect(hex(core.digest)).toBe(GOLDEN_DIGEST);
   });
 
   it('two-phase proof encoding: permutation example, 2 segments of 2^1 steps, transparent PCS', () => {
     const h = honestTwoPhase(transparent, 1, 2, 11);
-    expect(hex(h.bytes.subarray(0, 10))).toBe('5a4b564d464f4c440100');
+    expect(hex(h.bytes.subarray(0, 10))).toBe('5a4b564d464f4c440200');
     expect(h.bytes.length).toBe(GOLDEN_2P_LENGTH);
     expect(hex(keccak_256(h.bytes))).toBe(GOLDEN_2P_PROOF_HASH);
   });
@@ -55,10 +55,10 @@ describe('golden bytes', () => {
 });
 
 const GOLDEN_LENGTH = 1963;
-const GOLDEN_PROOF_HASH = '3c774c8e0ad1e83a4e4505dde139f4b8068b767b4a136a0c3d7d1c985a95bd92';
-const GOLDEN_R0 = 'e273670325dd8a1687ab241a1327e89f599b0e7300e8b7850f30312f997dfe5';
-const GOLDEN_DIGEST = 'f3ff8d0dcf409aba794f6915b0b482210f9e57701ea0281d2f3d49f9dd72ef97';
+const GOLDEN_PROOF_HASH = 'd71b7c4ab7c9ed556812fc456efa25138146ab04589253f43beaa62327b90e88';
+const GOLDEN_R0 = '18e714bfed5b8eaf5a42a5cb514cbd107934a46f03ce0673e3ba7bac1272110f';
+const GOLDEN_DIGEST = '98d7ed9b6397cd6a7a445a4005fcb89cb0d07fd3c716bc858effb497588e387b';
 const GOLDEN_2P_LENGTH = 2347;
-const GOLDEN_2P_PROOF_HASH = '6b0f7010b93347ae6ee4d68b0406fd0de6508b1f61617dd42f6a743d17c1a9ae';
-const GOLDEN_GAMMA = '11a61ece7c0459f952944c8956a209b1ab9f4765d815ebfad3544ed461e5a6e6';
-const GOLDEN_DRAW_DIGEST = '3fa51baee454151a96c663a4adf5809d8b80f938a5d50037a29e1ba2077f0f6e';
+const GOLDEN_2P_PROOF_HASH = 'b034169bd0496b7d1ec321924fd9e064170cd69ff85f8688419ffd2428be24f7';
+const GOLDEN_GAMMA = '20c714e33fc2be7db51c13aa47784b0a5626367e79f46af10e13cb36f03649fb';
+const GOLDEN_DRAW_DIGEST = '0711f76af34f82a52fc4b7bb3d52e5481aa1fd2b178cfc344e46ffae86e1fe7a';

@@ -12,8 +12,8 @@ import {
   AccWitness,
   FoldMessage,
   proveFold,
-  proveLeaf,
 } from '../../src/zk/folding/mova';
+import { proveLeaves } from '../../src/zk/folding/tree';
 import { headerDigest } from '../../src/zk/folding/statement';
 import { proveCompression } from '../../src/zk/spartan/compress';
 import { proveSegments, statementHeader } from '../../src/zk/spartan/pipeline';
@@ -46,7 +46,7 @@ describe('parallel folding in worker threads', () => {
     const header = statementHeader(circuit.shape, bundle, k, N, CONTEXT);
     const ctx = { shape: circuit.shape, k, hd: headerDigest(header) };
     const pctx = { ...ctx, pcs: bundle.pcs };
-    const leaves = segs.map((s, i) => proveLeaf(pctx, i, s.W, s.x, circuit.witnessBits));
+    const leaves = proveLeaves(pctx, segs, circuit.witnessBits);
     const plain = (i: number): AccCore => {
       const { comm: _c, ...core } = leaves[i].inst;
       return core;

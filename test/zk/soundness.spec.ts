@@ -10,19 +10,16 @@ import {
   AccInstance,
   AccWitness,
   FoldMessage,
-  crossTerm,
-  foldBeta,
+  errorAt,
   foldCore,
   foldWitness,
   honestFoldMessage,
   proveFold,
-  proveLeaf,
 } from '../../src/zk/folding/mova';
-import { foldPlan } from '../../src/zk/folding/tree';
+import { foldPlan, proveLeaves } from '../../src/zk/folding/tree';
 import { proveCompression } from '../../src/zk/spartan/compress';
 import { proveSegments, statementHeader } from '../../src/zk/spartan/pipeline';
-import { evaluateMLE } from '../../src/zk/poly/multilinear';
-import { errorVector, findUnsatisfied, firstUnsatisfiedRow } from '../../src/zk/r1cs/uniform';
+import { findUnsatisfied, firstUnsatisfiedRow } from '../../src/zk/r1cs/uniform';
 import { hyperKzgBundle } from '../../src/zk/pcs/hyperkzg-codec';
 import { devSrs } from '../../src/zk/srs/dev';
 import type { PcsBundle } from '../../src/zk/encoding/pcs-codec';
@@ -67,8 +64,7 @@ function cheatingProof<C extends Commitment, P>(
   const ctx = { shape: fib.shape, k, hd: headerDigest(header), pcs: bundle.pcs };
   const insts: AccInstance<C>[] = [];
   const wits: AccWitness[] = [];
-  segs.forEach((s, i) => {
-    const leaf = proveLeaf(ctx, i, s.W, s.x, 254);
+  proveLeaves(ctx, segs, 254).forEach((leaf, i) => {
     insts[i] = leaf.inst;
     wits[i] = leaf.wit;
   });
@@ -76,7 +72,7 @@ function cheatingProof<C extends Commitment, P>(
   foldPlan(segs.length).forEach((st, j) => {
     const L = insts[st.left];
     const Rt = insts[st.right];
-    const msg = forge(j, honestFoldMessage(ctx, j, L, wits[st.left], Rt, wits[st.right]), {
+    const msg = forge(j, honestFoldMessage(L, wits[st.left], Rt, wits[st.right]), {
       left: L,
       right: Rt,
       lw: wits[st.left],
@@ -84,13 +80,12 @@ function cheatingProof<C extends Commitment, P>(
     });
     msgs.push(msg);
     const res = foldCore(ctx, j, L, Rt, msg);
-    if (!res.ok)
-      throw new Error(`forged message still rejected by the fold check: ${res.error.kind}`);
+    if (!res.ok) throw new Error(`fold ${j} rejected: ${res.error.kind}`);
     insts[st.out] = {
       ...res.core,
       comm: bundle.pcs.add(L.comm, bundle.pcs.scale(Rt.comm, res.rho)),
     };
-    wits[st.out] = foldWitness(wits[st.left], wits[st.right], res.rho);
+    wits[st.out] = foldWitness(L.r, wits[st.left], wits[st.right], res.rho);
   });
   const root = segs.length === 1 ? 0 : 2 * segs.length - 2;
   const compression = proveCompression(ctx, bundle.pcs, insts[root], wits[root]);
@@ -130,69 +125,65 @@ for (const [name, getBundle] of [
       expect(v).toMatchObject({ valid: false, stage: 'compress' });
     });
 
-    it('unsatisfying segment, honest fold algorithm: the next fold check names the false claim', () => {
+    it('unsatisfying segment among several, honest algorithm: the root claim is false, compression rejects', () => {
       const bundle = getBundle() as PcsBundle<Commitment, unknown>;
-      // Segment 1 is bad. Fold 0 takes two fresh inputs (nothing to check: their
-      // line polynomials are implicitly 0), so the false claim is carried into
-      // the accumulator, and the honest h_1 of fold 1 exposes it.
-      const segs = segmentsWithBadOne(3, 1);
-      const header = statementHeader(fib.shape, bundle, k, 3);
-      const ctx = { shape: fib.shape, k, hd: headerDigest(header), pcs: bundle.pcs };
-      const [a, b, c] = segs.map((s, i) => proveLeaf(ctx, i, s.W, s.x, 254));
-      const f0 = proveFold(ctx, 0, a.inst, a.wit, b.inst, b.wit);
-      const msg = honestFoldMessage(ctx, 1, f0.inst, f0.wit, c.inst, c.wit);
-      expect(foldCore(ctx, 1, f0.inst, c.inst, msg)).toMatchObject({
-        ok: false,
-        error: { kind: 'fold-left-claim', node: 1, expected: f0.inst.v },
-      });
-      expect(() => proveFold(ctx, 1, f0.inst, f0.wit, c.inst, c.wit)).toThrow(/not satisfied/);
-      // As the right input of a later fold it is the right claim that fails.
-      const back = honestFoldMessage(ctx, 1, c.inst, c.wit, f0.inst, f0.wit);
-      expect(foldCore(ctx, 1, c.inst, f0.inst, back)).toMatchObject({
-        ok: false,
-        error: { kind: 'fold-right-claim', node: 1 },
-      });
-      // With two segments there is no later fold: compression rejects.
-      const two = segmentsWithBadOne(2, 1);
-      const { proof } = proveSegments(fib.shape, bundle, k, two, 254);
-      expect(verify(encodeProof(bundle, proof))).toMatchObject({ valid: false, stage: 'compress' });
+      for (const [N, bad] of [
+        [2, 1],
+        [3, 1],
+        [4, 0],
+        [5, 4],
+      ]) {
+        const segs = segmentsWithBadOne(N, bad);
+        const header = statementHeader(fib.shape, bundle, k, N);
+        const ctx = { shape: fib.shape, k, hd: headerDigest(header), pcs: bundle.pcs };
+        const leaves = proveLeaves(ctx, segs, 254);
+        // The bad leaf's error does not vanish at the shared point (drawn after its commitment),
+        // while its lifted claim says v = 0.
+        const lw = leaves[bad].wit;
+        expect(errorAt(lw, 1n, leaves[bad].inst.r)).not.toBe(0n);
+        const { proof } = proveSegments(fib.shape, bundle, k, segs, 254);
+        expect(verify(encodeProof(bundle, proof))).toMatchObject({
+          valid: false,
+          stage: 'compress',
+        });
+      }
     });
 
-    it('h1, h2 shifted at every fold to match the claimed v: pass the folds, fail compression', () => {
-      const segs = segmentsWithBadOne(3, 1);
-      const bytes = cheatingProof(
-        getBundle() as PcsBundle<Commitment, unknown>,
-        segs,
-        (_node, msg, io) => {
-          const s1 = io.left.fresh ? 0n : (msg.h1[0] - io.left.v + R) % R;
-          const s2 = io.right.fresh ? 0n : (msg.h2[1] - io.right.v + R) % R;
-          return {
-            ...msg,
-            h1: msg.h1.map((e) => (e - s1 + R) % R),
-            h2: msg.h2.map((e) => (e - s2 + R) % R),
-          };
-        },
-      );
+    it('t chosen to cancel the bad leaf’s error at the honest ρ: ρ moves with t, compression rejects', () => {
+      const bundle = getBundle() as PcsBundle<Commitment, unknown>;
+      // Segment 1 is bad: Ẽ_1(r) = e ≠ 0 but its claim is 0. Fold 0 = (0, 1) outputs the claim
+      // v = ρ·t, while its witness's error is ρ·T̃(r) + ρ²·e. Sending t' = t + ρ·e would make
+      // them equal if ρ stayed; but ρ is drawn after t', so it does not.
+      const segs = segmentsWithBadOne(2, 1);
+      const header = statementHeader(fib.shape, bundle, k, 2);
+      const ctx = { shape: fib.shape, k, hd: headerDigest(header), pcs: bundle.pcs };
+      const bytes = cheatingProof(bundle, segs, (node, msg, io) => {
+        const e = errorAt(io.rw, 1n, io.right.r);
+        const honest = foldCore(ctx, node, io.left, io.right, msg);
+        if (!honest.ok) throw new Error('honest fold rejected');
+        return { t: (msg.t + honest.rho * e) % R };
+      });
       expect(verify(bytes)).toMatchObject({ valid: false, stage: 'compress' });
     });
 
-    it('a bad accumulated right input hidden behind h2 ≡ v, t recomputed at the forged β: rejected', () => {
+    it('a leaf witness swapped after the point is drawn (its commitment kept): the opening fails', () => {
       const bundle = getBundle() as PcsBundle<Commitment, unknown>;
-      // Segment 2 is bad; fold 1 = (2, 3) carries its false claim; fold 2 =
-      // (fold 0, fold 1) gets it as the right input, where the forger sends the
-      // constant h2 ≡ v (so h2(1) = v passes) instead of Ẽ2 on the line.
-      const segs = segmentsWithBadOne(4, 2);
-      const header = statementHeader(fib.shape, bundle, k, 4);
-      const ctx = { shape: fib.shape, k, hd: headerDigest(header) };
-      const bytes = cheatingProof(bundle, segs, (node, msg, io) => {
-        if (io.right.fresh) return msg;
-        const h2 = msg.h2.map(() => io.right.v);
-        const h1 = io.left.fresh ? msg.h1 : msg.h1;
-        // The cross term is honest at the point the forged β gives; only E2 is hidden.
-        const beta = foldBeta(ctx, node, io.left, io.right, h1, h2);
-        const point = io.left.r.map((a, i) => (a + beta * ((io.right.r[i] - a + R) % R)) % R);
-        const t = evaluateMLE(crossTerm(io.lw, io.left.u, io.rw, io.right.u), point);
-        return { h1, h2, t };
+      // The prover would like to choose a witness knowing r; the commitments it was drawn over
+      // bind the witnesses it folds. Here leaf 1 is replaced by another satisfying segment.
+      const segs = Array.from({ length: 3 }, (_, i) => fib.witness(k, i));
+      const header = statementHeader(fib.shape, bundle, k, 3);
+      const ctx = { shape: fib.shape, k, hd: headerDigest(header), pcs: bundle.pcs };
+      const leaves = proveLeaves(ctx, segs, 254);
+      const other = proveLeaves(ctx, [segs[0], fib.witness(k, 9), segs[2]], 254)[1];
+      leaves[1] = { inst: leaves[1].inst, wit: other.wit };
+      const f0 = proveFold(ctx, 0, leaves[0].inst, leaves[0].wit, leaves[1].inst, leaves[1].wit);
+      const f1 = proveFold(ctx, 1, f0.inst, f0.wit, leaves[2].inst, leaves[2].wit);
+      const compression = proveCompression(ctx, bundle.pcs, f1.inst, f1.wit);
+      const bytes = encodeProof(bundle, {
+        header,
+        leaves: segs.map((s, i) => ({ comm: leaves[i].inst.comm, x: s.x })),
+        folds: [f0.msg, f1.msg],
+        compression,
       });
       expect(verify(bytes)).toMatchObject({ valid: false, stage: 'compress' });
     });
@@ -214,15 +205,7 @@ for (const [name, getBundle] of [
         const bytes = cheatingProof(
           getBundle() as PcsBundle<Commitment, unknown>,
           segs,
-          (_n, msg, io) => {
-            const s1 = io.left.fresh ? 0n : (msg.h1[0] - io.left.v + R) % R;
-            const s2 = io.right.fresh ? 0n : (msg.h2[1] - io.right.v + R) % R;
-            return {
-              ...msg,
-              h1: msg.h1.map((e) => (e - s1 + R) % R),
-              h2: msg.h2.map((e) => (e - s2 + R) % R),
-            };
-          },
+          (_n, msg) => msg,
         );
         expect(verify(bytes)).toMatchObject({ valid: false });
       }
@@ -366,9 +349,8 @@ describe('statement binding (HyperKZG)', () => {
     const segs = Array.from({ length: 2 }, (_, i) => fib.witness(k, i));
     const header = statementHeader(fib.shape, bundle, k, 2);
     const ctx = { shape: fib.shape, k, hd: headerDigest(header), pcs: bundle.pcs };
-    const a = proveLeaf(ctx, 0, segs[0].W, segs[0].x, 254);
-    const b = proveLeaf(ctx, 1, segs[1].W, segs[1].x, 254);
+    const [a, b] = proveLeaves(ctx, segs, 254);
     const f = proveFold(ctx, 0, a.inst, a.wit, b.inst, b.wit);
-    expect(evaluateMLE(errorVector(f.wit, f.inst.u), [...f.inst.r])).toBe(f.inst.v);
+    expect(errorAt(f.wit, f.inst.u, f.inst.r)).toBe(f.inst.v);
   });
 });

@@ -13,20 +13,18 @@ import {
   AccInstance,
   AccWitness,
   FoldMessage,
+  drawPoint,
   foldCore,
   foldInstanceCommitments,
   foldWitness,
   honestFoldMessage,
+  leafWitness,
+  liftCore,
 } from '../../src/zk/folding/mova';
 import { headerDigest } from '../../src/zk/folding/statement';
 import { foldPlan } from '../../src/zk/folding/tree';
-import { drawChallenges, liftTwoPhaseCore, withChallenges } from '../../src/zk/folding/two-phase';
-import {
-  findUnsatisfied,
-  multiply,
-  phase1InputSlots,
-  witnessPart,
-} from '../../src/zk/r1cs/uniform';
+import { drawChallenges, withChallenges } from '../../src/zk/folding/two-phase';
+import { findUnsatisfied, phase1InputSlots, witnessPart } from '../../src/zk/r1cs/uniform';
 import { proveCompression } from '../../src/zk/spartan/compress';
 import { proveSegmentsTwoPhase, statementHeader } from '../../src/zk/spartan/pipeline';
 import type { Commitment } from '../../src/zk/pcs/types';
@@ -69,8 +67,8 @@ interface Phase2Choice {
 /**
  * A two-phase prover that commits C1 to `c1[i]`, draws the challenges as the
  * verifier will, lets `phase2` choose C2's vector, the folded witness and the
- * inputs, then folds with messages shifted to pass every fold check (as in
- * soundness.spec.ts) and compresses honestly against the committed vectors.
+ * inputs, draws the shared point over everything it committed, then folds with
+ * the honest algorithm and compresses honestly against the committed vectors.
  */
 function cheatingTwoPhase<C extends Commitment, P>(
   bundle: PcsBundle<C, P>,
@@ -90,33 +88,35 @@ function cheatingTwoPhase<C extends Commitment, P>(
   const wits: AccWitness[] = [];
   const parts: { W1: Fr[]; W2: Fr[] }[] = [];
   const xs: Fr[][] = [];
-  c1.forEach((v, i) => {
+  const chosen = c1.map((v, i) => {
     const ch = phase2(i, draw.challenges);
-    const comm2 = bundle.pcs.commit(ch.c2);
-    const x = withChallenges(shape, ch.x, draw.challenges);
-    const core = liftTwoPhaseCore(ctx, i, comm1[i].toBytes(), comm2.toBytes(), x, draw.digest);
-    insts[i] = { ...core, comm: comm1[i], comm2 };
-    wits[i] = { W: ch.W, ...multiply(shape, k, ch.W, 1n, x) };
-    parts[i] = { W1: v, W2: ch.c2 };
-    xs.push(x);
+    return {
+      ...ch,
+      comm2: bundle.pcs.commit(ch.c2),
+      x: withChallenges(shape, ch.x, draw.challenges),
+    };
+  });
+  const point = drawPoint(
+    ctx,
+    chosen.map((ch, i) => ({ comm: comm1[i].toBytes(), comm2: ch.comm2.toBytes(), x: ch.x })),
+    draw.digest,
+  );
+  chosen.forEach((ch, i) => {
+    insts[i] = { ...liftCore(ctx, i, point, ch.x), comm: comm1[i], comm2: ch.comm2 };
+    wits[i] = leafWitness(ctx, ch.W, ch.x, point.r);
+    parts[i] = { W1: c1[i], W2: ch.c2 };
+    xs.push(ch.x);
   });
   const msgs: FoldMessage[] = [];
   foldPlan(c1.length).forEach((st, j) => {
     const L = insts[st.left];
     const Rt = insts[st.right];
-    const msg = honestFoldMessage(ctx, j, L, wits[st.left], Rt, wits[st.right]);
-    const s1 = L.fresh ? 0n : sub(msg.h1[0], L.v);
-    const s2 = Rt.fresh ? 0n : sub(msg.h2[1], Rt.v);
-    const forged = {
-      ...msg,
-      h1: msg.h1.map((e) => sub(e, s1)),
-      h2: msg.h2.map((e) => sub(e, s2)),
-    };
-    msgs.push(forged);
-    const res = foldCore(ctx, j, L, Rt, forged);
-    if (!res.ok) throw new Error(`forged message rejected by the fold check: ${res.error.kind}`);
+    const msg = honestFoldMessage(L, wits[st.left], Rt, wits[st.right]);
+    msgs.push(msg);
+    const res = foldCore(ctx, j, L, Rt, msg);
+    if (!res.ok) throw new Error(`fold rejected: ${res.error.kind}`);
     insts[st.out] = foldInstanceCommitments(bundle.pcs, res.core, L, Rt, res.rho);
-    wits[st.out] = foldWitness(wits[st.left], wits[st.right], res.rho);
+    wits[st.out] = foldWitness(point.r, wits[st.left], wits[st.right], res.rho);
     const fold = (a: Fr[], b: Fr[]): Fr[] => a.map((e, i) => (e + res.rho * b[i]) % R);
     parts[st.out] = {
       W1: fold(parts[st.left].W1, parts[st.right].W1),

@@ -11,6 +11,7 @@ import { FR_MODULUS, Fr } from '../../src/zk/field/fr';
 import { encodeProof, verifyProofBytes } from '../../src/zk/encoding/proof';
 import type { PcsBundle } from '../../src/zk/encoding/pcs-codec';
 import type { AccCore, AccWitness } from '../../src/zk/folding/mova';
+import { drawPoint } from '../../src/zk/folding/mova';
 import { headerDigest } from '../../src/zk/folding/statement';
 import { proveFoldTreeFromLeaves } from '../../src/zk/folding/tree';
 import { commitPhase, drawChallenges, withChallenges } from '../../src/zk/folding/two-phase';
@@ -150,12 +151,7 @@ describe('two-phase completeness', () => {
   });
 });
 
-function runInWorker(job: unknown): Promise<{
-  comm2: Uint8Array;
-  x: Fr[];
-  core: AccCore;
-  wit: AccWitness;
-}> {
+function runInWorker<T>(job: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
     const w = new Worker(join(__dirname, 'two-phase-worker.ts'), {
       execArgv: ['-r', '@swc-node/register'],
@@ -185,15 +181,30 @@ describe('two-phase leaves in worker threads', () => {
       segs.map((s, i) => ({ comm1: comm1[i].toBytes(), x: s.x })),
     );
     const done = await Promise.all(
-      segs.map((s, index) =>
-        runInWorker({
+      segs.map((s) =>
+        runInWorker<{ comm2: Uint8Array; W: Fr[]; x: Fr[] }>({
+          kind: 'phase2',
           ctx,
-          index,
           W: s.W,
           x: withChallenges(perm.shape, s.x, draw.challenges),
           challenges: draw.challenges,
-          globalDigest: draw.digest,
-          comm1: comm1[index].toBytes(),
+        }),
+      ),
+    );
+    const point = drawPoint(
+      ctx,
+      done.map((r, i) => ({ comm: comm1[i].toBytes(), comm2: r.comm2, x: r.x })),
+      draw.digest,
+    );
+    const lifted = await Promise.all(
+      done.map((r, index) =>
+        runInWorker<{ core: AccCore; wit: AccWitness }>({
+          kind: 'leaf',
+          ctx,
+          index,
+          W: r.W,
+          x: r.x,
+          point,
         }),
       ),
     );
@@ -204,14 +215,14 @@ describe('two-phase leaves in worker threads', () => {
         nVars,
         structuredClone(
           toPlainInstance({
-            ...r.core,
+            ...lifted[i].core,
             comm: comm1[i],
             comm2: bundle.codec.decodeCommitment(r.comm2, nVars)!,
           }),
         ),
       );
       expect(inst?.comm2).toBeDefined();
-      return { inst: inst!, wit: r.wit };
+      return { inst: inst!, wit: lifted[i].wit };
     });
     const pctx = { ...ctx, pcs: bundle.pcs };
     const folded = proveFoldTreeFromLeaves(pctx, leaves);

@@ -2,24 +2,27 @@
  * Test harness for zkVM proofs: the SRS of the tests, guests, and a prover that builds an
  * envelope from a VmRun directly, so malicious provers (STYLE.md #8) can lie in the statement,
  * reorder segments, edit boundary values or prove an altered trace — committing to what they
- * use and running the honest algorithms from there. Fold messages are shifted to pass every fold
- * check (as test/zk/two-phase-soundness.spec.ts does), so a false witness is caught where the
- * protocol says: by the compression (constraints) or the statement check (products, chaining).
+ * use and running the honest algorithms from there (the folds have no checks of their own), so a
+ * false witness is caught where the protocol says: by the compression (constraints) or the
+ * statement check (products, chaining).
  */
-import { FR_MODULUS, Fr } from '../../src/zk/field/fr';
+import type { Fr } from '../../src/zk/field/fr';
 import { assembleProof, encodeProof } from '../../src/zk/encoding/proof';
 import {
   AccInstance,
   AccWitness,
   FoldMessage,
+  drawPoint,
   foldCore,
   foldInstanceCommitments,
   foldWitness,
   honestFoldMessage,
+  leafWitness,
+  liftCore,
 } from '../../src/zk/folding/mova';
 import { PROTOCOL_VERSION, headerDigest } from '../../src/zk/folding/statement';
 import { foldPlan } from '../../src/zk/folding/tree';
-import { commitPhase, drawChallenges, proveTwoPhaseLeafCore } from '../../src/zk/folding/two-phase';
+import { commitPhase, drawChallenges } from '../../src/zk/folding/two-phase';
 import { HyperKzgCommitment } from '../../src/zk/pcs/hyperkzg';
 import { hyperKzgBundle } from '../../src/zk/pcs/hyperkzg-codec';
 import { proveCompression } from '../../src/zk/spartan/compress';
@@ -42,9 +45,6 @@ import {
 } from '../../src/zk/vm-circuit/vm-witness';
 import { programDigestV1 } from '../../src/vm/program-digest';
 import type { MemoryLimits } from '../../src/vm/memory-map';
-
-const R = FR_MODULUS;
-const sub = (a: Fr, b: Fr): Fr => (((a - b) % R) + R) % R;
 
 /** The tests' segment size and SRS (2^(K+10) powers, from the on-disk dev cache). */
 export const K = 4;
@@ -125,39 +125,34 @@ export function harnessProve(
   const insts: AccInstance<HyperKzgCommitment>[] = [];
   const wits: AccWitness[] = [];
   const xs: Fr[][] = [];
-  segs.forEach((s, i) => {
+  const full = segs.map((s, i) => {
     const inst = segmentInstance({ ...s, index: i }, alpha, gamma, block);
     const p = byName(inst.x);
     opts.editPublics?.(i, p);
     const x = fromName(p);
-    const comm2 = commitPhase(bundle.pcs, shape, inst.W, 2);
-    const { core, wit } = proveTwoPhaseLeafCore(
-      ctx,
-      i,
-      inst.W,
-      x,
-      comm1[i].toBytes(),
-      comm2.toBytes(),
-      draw.digest,
-    );
-    insts[i] = { ...core, comm: comm1[i], comm2 };
-    wits[i] = wit;
-    xs.push(x);
+    return { W: inst.W, x, comm2: commitPhase(bundle.pcs, shape, inst.W, 2) };
+  });
+  const point = drawPoint(
+    ctx,
+    full.map((f, i) => ({ comm: comm1[i].toBytes(), comm2: f.comm2.toBytes(), x: f.x })),
+    draw.digest,
+  );
+  full.forEach((f, i) => {
+    insts[i] = { ...liftCore(ctx, i, point, f.x), comm: comm1[i], comm2: f.comm2 };
+    wits[i] = leafWitness(ctx, f.W, f.x, point.r);
+    xs.push(f.x);
   });
   const msgs: FoldMessage[] = [];
   foldPlan(N).forEach((st, j) => {
     const L = insts[st.left];
     const Rt = insts[st.right];
-    const msg = honestFoldMessage(ctx, j, L, wits[st.left], Rt, wits[st.right]);
-    // Shift h1, h2 so that the fold checks pass even when a witness is false.
-    const s1 = L.fresh ? 0n : sub(msg.h1[0], L.v);
-    const s2 = Rt.fresh ? 0n : sub(msg.h2[1], Rt.v);
-    const forged = { ...msg, h1: msg.h1.map((e) => sub(e, s1)), h2: msg.h2.map((e) => sub(e, s2)) };
-    msgs.push(forged);
-    const res = foldCore(ctx, j, L, Rt, forged);
-    if (!res.ok) throw new Error(`forged message rejected by the fold check: ${res.error.kind}`);
+    // The honest algorithm on whatever witnesses it was given (false ones included).
+    const msg = honestFoldMessage(L, wits[st.left], Rt, wits[st.right]);
+    msgs.push(msg);
+    const res = foldCore(ctx, j, L, Rt, msg);
+    if (!res.ok) throw new Error(`fold rejected: ${res.error.kind}`);
     insts[st.out] = foldInstanceCommitments(bundle.pcs, res.core, L, Rt, res.rho);
-    wits[st.out] = foldWitness(wits[st.left], wits[st.right], res.rho);
+    wits[st.out] = foldWitness(point.r, wits[st.left], wits[st.right], res.rho);
   });
   const root = N === 1 ? 0 : 2 * N - 2;
   const compression = proveCompression(ctx, bundle.pcs, insts[root], wits[root]);

@@ -27,7 +27,7 @@ import {
   shapeDigest,
 } from '../r1cs/uniform';
 import { FoldMessage } from '../folding/mova';
-import { FoldTreeProof, foldPlan, verifyFoldTree } from '../folding/tree';
+import { FoldTreeProof, verifyFoldTree } from '../folding/tree';
 import { drawChallenges, withChallenges } from '../folding/two-phase';
 import {
   MAX_CONTEXT_BYTES,
@@ -159,11 +159,7 @@ export function encodeProofWithLayout<C extends Commitment, P>(
       slots2.map((p) => l.x[p]),
     );
   });
-  proof.folds.forEach((f, j) => {
-    w.scalars(`fold[${j}].h1`, f.h1);
-    w.scalars(`fold[${j}].h2`, f.h2);
-    w.scalar(`fold[${j}].t`, f.t);
-  });
+  proof.folds.forEach((f, j) => w.scalar(`fold[${j}].t`, f.t));
   const c = proof.compression;
   c.sc1.rounds.forEach((r, j) => w.scalars(`sc1.round[${j}]`, r));
   w.scalars('evals', c.evals);
@@ -277,7 +273,16 @@ export function decodeProof<C extends Commitment, P>(
   const magic = r.take(PROOF_MAGIC.length);
   if (magic === null || magic.some((b, i) => b !== PROOF_MAGIC[i])) return bad('bad magic', 0);
   const version = r.u16();
-  if (version !== PROTOCOL_VERSION) return bad(`unsupported version ${version}`, 8);
+  if (version !== PROTOCOL_VERSION) {
+    // Version 1 folded at per-leaf points with line polynomials (docs/protocol.md §2, history):
+    // its proofs are sound but this verifier only speaks the current version.
+    return bad(
+      version === 1
+        ? 'protocol version 1 is no longer supported (this verifier speaks version 2): prove again'
+        : `unsupported version ${version}`,
+      8,
+    );
+  }
   const circuitDigest = r.take(32);
   const k = r.u8();
   const segments = r.u32();
@@ -336,7 +341,6 @@ export function decodeProof<C extends Commitment, P>(
   const slots1 = twoPhase ? phase1InputSlots(shape) : [];
   const slots2 = twoPhase ? [...(shape.phase2Inputs ?? [])] : [];
   const commLen = bundle.codec.commitmentLength(d.witnessVars);
-  const n = d.rowVars;
   const sc2Rounds = twoPhase ? d.witnessVars : d.colVars;
   const laterSlots1 = twoPhase ? encodedPhase1Slots(shape, 1) : [];
   const allLeafBytes = twoPhase
@@ -345,9 +349,8 @@ export function decodeProof<C extends Commitment, P>(
     : segments * (commLen + nPublic * FR_BYTES);
   const fixed =
     allLeafBytes +
-    // Every leaf is a fresh input of exactly one fold (no line polynomial) and every
-    // fold output but the root an accumulated input of one (n + 1 scalars).
-    ((segments >= 2 ? segments - 2 : 0) * (n + 1) + (segments - 1)) * FR_BYTES +
+    // One scalar per fold: the cross term t at the tree's shared point.
+    (segments - 1) * FR_BYTES +
     (d.rowVars * 4 + 3 + sc2Rounds * 3 + (twoPhase ? 2 : 1)) * FR_BYTES +
     4;
   if (r.remaining() < fixed)
@@ -380,14 +383,10 @@ export function decodeProof<C extends Commitment, P>(
     leaves.push({ comm, x });
   }
   const folds: FoldMessage[] = [];
-  const plan = foldPlan(segments);
   for (let j = 0; j + 1 < segments; j++) {
-    const h1 = r.scalars(plan[j].left < segments ? 0 : n + 1);
-    const h2 = r.scalars(plan[j].right < segments ? 0 : n + 1);
     const t = r.scalar();
-    if (h1 === null || h2 === null || t === null)
-      return bad(`fold ${j}: non-canonical scalar`, r.o);
-    folds.push({ h1, h2, t });
+    if (t === null) return bad(`fold ${j}: non-canonical scalar`, r.o);
+    folds.push({ t });
   }
   const rounds = (count: number, deg: number): Fr[][] | null => {
     const out: Fr[][] = [];

@@ -1,29 +1,31 @@
 /**
- * The WebAssembly fold (fold-kernel.ts) against the bigint reference in mova.ts:
- * every fold message and folded witness must be the same field elements, on
- * random witnesses with edge values, fresh and accumulated sides, all-zero
- * vectors and real (satisfying) circuit witnesses.
+ * The WebAssembly fold kernels (fold-kernel.ts, products.ts) against plain bigint arithmetic
+ * written here from the definitions: the eq-weighted cross term, the witness fold, an MLE at
+ * the shared point and the R1CS products must be the same field elements, on random vectors
+ * with edge values, all-zero vectors and real (satisfying) circuit witnesses; whole folds must
+ * be identical on both backends.
  */
 import { FR_MODULUS, Fr } from '../field/fr';
-import { evaluateMLE, restrictToLine } from '../poly/multilinear';
-import { dimensions, errorVector, multiply } from '../r1cs/uniform';
+import { frVecFromBigints, frVecToBigints } from '../field/fr-vec';
+import { eqTable, evaluateMLE } from '../poly/multilinear';
+import { dimensions, multiply } from '../r1cs/uniform';
 import { fibonacciCircuit } from '../r1cs/examples';
+import { vmBlock } from '../vm-circuit/memory';
 import {
-  FoldSession,
-  evaluateAt,
+  evaluateAtPoint,
   fieldBackendFromEnv,
   foldSession,
   getFieldBackend,
-  loadFold,
   setFieldBackend,
 } from './fold-kernel';
+import { multiplyVec } from './products';
 import {
   AccCore,
   AccWitness,
   FoldContext,
-  crossTerm,
-  foldWitness,
+  errorAt,
   honestFoldMessage,
+  leafWitness,
   liftCore,
   proveFoldCore,
 } from './mova';
@@ -51,15 +53,23 @@ function rng(seed: number): () => Fr {
   };
 }
 
-function randomWitness(nW: number, n: number, rand: () => Fr): AccWitness {
-  const vec = (len: number): Fr[] => Array.from({ length: len }, rand);
-  return { W: vec(nW), Az: vec(n), Bz: vec(n), Cz: vec(n) };
+interface BigSide {
+  W: Fr[];
+  Az: Fr[];
+  Bz: Fr[];
 }
 
-function zeroWitness(nW: number, n: number): AccWitness {
-  const z = (len: number): Fr[] => new Array<Fr>(len).fill(0n);
-  return { W: z(nW), Az: z(n), Bz: z(n), Cz: z(n) };
+function randomSide(nW: number, n: number, rand: () => Fr): BigSide {
+  const vec = (len: number): Fr[] => Array.from({ length: len }, rand);
+  return { W: vec(nW), Az: vec(n), Bz: vec(n) };
 }
+
+const toVec = (s: BigSide, cz: Fr = 0n): AccWitness => ({
+  W: frVecFromBigints(s.W),
+  Az: frVecFromBigints(s.Az),
+  Bz: frVecFromBigints(s.Bz),
+  cz,
+});
 
 function withBackend<T>(b: 'bigint' | 'wasm', f: () => T): T {
   setFieldBackend(b);
@@ -70,60 +80,57 @@ function withBackend<T>(b: 'bigint' | 'wasm', f: () => T): T {
   }
 }
 
-function session(lw: AccWitness, rw: AccWitness): FoldSession {
-  const s = withBackend('wasm', () => loadFold(lw, rw));
-  if (!s) throw new Error('loadFold declined');
-  return s;
+/** Σ eq(r, i)·(a1_i·b2_i + a2_i·b1_i), straight from the definition. */
+function crossRef(r: Fr[], l: BigSide, rt: BigSide): Fr {
+  const eq = eqTable(r);
+  let s = 0n;
+  for (let i = 0; i < eq.length; i++) s += eq[i] * (l.Az[i] * rt.Bz[i] + rt.Az[i] * l.Bz[i]);
+  return s % R;
 }
 
-describe('fold kernels (WebAssembly) agree with the bigint fold, step by step', () => {
-  it.each([1, 2, 3, 5, 8])(
-    '2^%i entries: error lines, cross term at a point, witness fold',
-    (nv) => {
-      const rand = rng(nv);
-      const n = 1 << nv;
-      for (const nW of [n, 2 * n]) {
-        const lw = randomWitness(nW, n, rand);
-        const rw = randomWitness(nW, n, rand);
-        const [u1, u2] = [rand(), rand()];
-        const a = Array.from({ length: nv }, rand);
-        const b = Array.from({ length: nv }, rand);
-        const point = Array.from({ length: nv }, rand);
-        const rho = rand();
-        const s = session(lw, rw);
-        expect(s.errorLine('left', u1, a, b)).toEqual(restrictToLine(errorVector(lw, u1), a, b));
-        expect(s.errorLine('right', u2, a, b)).toEqual(restrictToLine(errorVector(rw, u2), a, b));
-        expect(s.crossTermAt(u1, u2, point)).toBe(evaluateMLE(crossTerm(lw, u1, rw, u2), point));
-        expect(s.fold(rho)).toEqual(foldWitness(lw, rw, rho));
+const foldRef = (a: Fr[], b: Fr[], rho: Fr): Fr[] => a.map((x, i) => (x + rho * b[i]) % R);
+
+describe('fold kernels agree with the definitions on both backends', () => {
+  it.each([1, 2, 3, 5, 8])('2^%i rows: cross term at r and the witness fold', (nv) => {
+    const rand = rng(nv);
+    const n = 1 << nv;
+    for (const nW of [n, 2 * n]) {
+      const l = randomSide(nW, n, rand);
+      const rt = randomSide(nW, n, rand);
+      const r = Array.from({ length: nv }, rand);
+      const rho = rand();
+      for (const b of ['bigint', 'wasm'] as const) {
+        const s = withBackend(b, () => foldSession(r, toVec(l), toVec(rt)));
+        expect(s.cross()).toBe(crossRef(r, l, rt));
+        const f = s.fold(rho);
+        expect(frVecToBigints(f.W)).toEqual(foldRef(l.W, rt.W, rho));
+        expect(frVecToBigints(f.Az)).toEqual(foldRef(l.Az, rt.Az, rho));
+        expect(frVecToBigints(f.Bz)).toEqual(foldRef(l.Bz, rt.Bz, rho));
       }
-    },
-  );
+    }
+  });
 
   it('all-zero vectors, ρ ∈ {0, 1, r − 1}, and edge points', () => {
     const nv = 4;
     const n = 1 << nv;
     const rand = rng(99);
-    const zero = zeroWitness(n, n);
-    const full = randomWitness(n, n, rand);
-    const edges = [0n, 1n, R - 1n];
-    for (const [lw, rw] of [
+    const zero: BigSide = { W: Array(n).fill(0n), Az: Array(n).fill(0n), Bz: Array(n).fill(0n) };
+    const full = randomSide(n, n, rand);
+    for (const [l, rt] of [
       [zero, zero],
       [zero, full],
       [full, zero],
     ]) {
-      for (const e of edges) {
-        const pt = new Array<Fr>(nv).fill(e);
-        const s = session(lw, rw);
-        expect(s.errorLine('left', e, pt, full.W.slice(0, nv))).toEqual(
-          restrictToLine(errorVector(lw, e), pt, full.W.slice(0, nv)),
-        );
-        expect(s.crossTermAt(e, 1n, pt)).toBe(evaluateMLE(crossTerm(lw, e, rw, 1n), pt));
-        expect(s.fold(e)).toEqual(foldWitness(lw, rw, e));
+      for (const e of [0n, 1n, R - 1n]) {
+        const r = new Array<Fr>(nv).fill(e);
+        const s = withBackend('wasm', () => foldSession(r, toVec(l), toVec(rt)));
+        expect(s.cross()).toBe(crossRef(r, l, rt));
+        expect(frVecToBigints(s.fold(e).W)).toEqual(foldRef(l.W, rt.W, e));
       }
     }
   });
 
-  it('evaluateAt equals evaluateMLE: random, small, all-zero vectors and edge points', () => {
+  it('evaluateAtPoint equals evaluateMLE: random, small, all-zero vectors and edge points', () => {
     const rand = rng(41);
     for (const nv of [1, 2, 4, 7]) {
       const n = 1 << nv;
@@ -140,109 +147,110 @@ describe('fold kernels (WebAssembly) agree with the bigint fold, step by step', 
       ];
       for (const v of vectors)
         for (const p of points)
-          expect(withBackend('wasm', () => evaluateAt(v, p))).toBe(evaluateMLE(v, p));
+          for (const b of ['bigint', 'wasm'] as const)
+            expect(withBackend(b, () => evaluateAtPoint(p, frVecFromBigints(v)))).toBe(
+              evaluateMLE(v, p),
+            );
     }
-    // Not canonical: falls back to evaluateMLE, which reduces.
-    expect(withBackend('wasm', () => evaluateAt([R + 1n, 2n], [3n]))).toBe(
-      evaluateMLE([R + 1n, 2n], [3n]),
-    );
   });
 
-  it('declines what it cannot hold (the caller then runs bigint)', () => {
-    const n = 8;
-    const ok = randomWitness(n, n, rng(5));
-    const big = { ...ok, W: [...ok.W] };
-    big.W[3] = R; // not canonical
-    const neg = { ...ok, Az: [...ok.Az] };
-    neg.Az[0] = -1n;
-    const short = { ...ok, Cz: ok.Cz.slice(0, 4) };
-    withBackend('wasm', () => {
-      expect(loadFold(ok, ok)).not.toBeNull();
-      expect(loadFold(big, ok)).toBeNull();
-      expect(loadFold(ok, neg)).toBeNull();
-      expect(loadFold(ok, short)).toBeNull();
-    });
-    withBackend('bigint', () => expect(loadFold(ok, ok)).toBeNull());
-  });
-
-  it('folds of two fresh inputs stay on bigint (their cross term is all the work); others use the kernels', () => {
-    const n = 8;
-    const w = randomWitness(n, n, rng(6));
-    withBackend('wasm', () => {
-      expect(foldSession({ fresh: true }, w, { fresh: true }, w)).toBeNull();
-      expect(foldSession({ fresh: false }, w, { fresh: true }, w)).not.toBeNull();
-      expect(foldSession({ fresh: true }, w, { fresh: false }, w)).not.toBeNull();
-      expect(foldSession({ fresh: false }, w, { fresh: false }, w)).not.toBeNull();
-    });
+  it('rejects sides of different sizes and a point of the wrong length', () => {
+    const l = toVec(randomSide(8, 8, rng(5)));
+    const short = toVec(randomSide(4, 8, rng(6)));
+    const r = [1n, 2n, 3n];
+    expect(() => foldSession(r, l, short)).toThrow(/W lengths differ/);
+    expect(() => foldSession([1n, 2n], l, l)).toThrow(/point has 2 coordinates/);
+    expect(() => evaluateAtPoint([1n, 2n], l.Az)).toThrow(/8 entries/);
   });
 });
 
-describe('fold messages and folded witnesses are identical on both backends', () => {
+describe('R1CS products as flat vectors (products.ts) equal multiply', () => {
+  it('the Fibonacci circuit, every segment, u = 1 and a folded u and x', () => {
+    for (const k of [1, 2, 3]) {
+      for (let i = 0; i < 3; i++) {
+        const { W, x } = fib.witness(k, i);
+        for (const [u, xs] of [
+          [1n, x],
+          [R - 5n, x.map((v) => (v * 7n + 3n) % R)],
+        ] as const) {
+          const ref = multiply(fib.shape, k, W, u, xs);
+          for (const b of ['bigint', 'wasm'] as const) {
+            const got = withBackend(b, () => multiplyVec(fib.shape, k, frVecFromBigints(W), u, xs));
+            expect(frVecToBigints(got.Az)).toEqual(ref.Az);
+            expect(frVecToBigints(got.Bz)).toEqual(ref.Bz);
+            expect(frVecToBigints(got.Cz)).toEqual(ref.Cz);
+          }
+        }
+      }
+    }
+  });
+
+  it('the zkVM block (challenge inputs, boundary rows, transition rows) on random full-size values', () => {
+    const shape = vmBlock().shape;
+    const k = 2;
+    const d = dimensions(shape, k);
+    const rand = rng(77);
+    const W = Array.from({ length: d.T * d.m }, rand);
+    const x = Array.from({ length: shape.nPublic }, rand);
+    const u = rand();
+    const ref = multiply(shape, k, W, u, x);
+    const got = withBackend('wasm', () => multiplyVec(shape, k, frVecFromBigints(W), u, x));
+    expect(frVecToBigints(got.Az)).toEqual(ref.Az);
+    expect(frVecToBigints(got.Bz)).toEqual(ref.Bz);
+    expect(frVecToBigints(got.Cz)).toEqual(ref.Cz);
+  });
+});
+
+describe('whole folds are identical on both backends', () => {
   const k = 2;
   const d = dimensions(fib.shape, k);
   const ctx: FoldContext = { shape: fib.shape, k, hd: new Uint8Array(32).fill(7) };
   const n = 2 ** d.rowVars;
   const nW = d.T * d.m;
+  const rand = rng(17);
+  const r = Array.from({ length: d.rowVars }, rand);
 
-  /** An accumulated core whose claim v is Ẽ(r) of the witness, so the fold's claim checks pass. */
-  function accCore(w: AccWitness, rand: () => Fr, tag: number): AccCore {
-    const r = Array.from({ length: d.rowVars }, rand);
+  /** An accumulated core whose claim v is Ẽ(r) of the witness. */
+  function accCore(w: AccWitness, tag: number): AccCore {
     const u = rand();
     return {
       x: [1n, 2n, 3n, BigInt(tag)],
       u,
       r,
-      v: evaluateMLE(errorVector(w, u), r),
+      v: errorAt(w, u, r),
       digest: new Uint8Array(32).fill(tag),
-      fresh: false,
     };
   }
 
   function both(left: AccCore, lw: AccWitness, right: AccCore, rw: AccWitness): void {
-    // The comparison below would be vacuous if the kernels declined these witnesses
-    // (two fresh inputs run in bigint by design: their equality is then trivial).
-    expect(withBackend('wasm', () => foldSession(left, lw, right, rw))).toEqual(
-      left.fresh && right.fresh ? null : expect.anything(),
-    );
     const ref = withBackend('bigint', () => proveFoldCore(ctx, 3, left, lw, right, rw));
     const got = withBackend('wasm', () => proveFoldCore(ctx, 3, left, lw, right, rw));
     expect(got.msg).toEqual(ref.msg);
     expect(got.rho).toBe(ref.rho);
     expect(got.core).toEqual(ref.core);
     expect(got.wit).toEqual(ref.wit);
-    const msg = withBackend('wasm', () => honestFoldMessage(ctx, 3, left, lw, right, rw));
-    expect(msg).toEqual(ref.msg);
+    expect(withBackend('wasm', () => honestFoldMessage(left, lw, right, rw))).toEqual(ref.msg);
+    // The folded claim is the folded witness's error at r (completeness of one fold).
+    expect(got.core.v).toBe(errorAt(got.wit, got.core.u, r));
   }
 
-  it('random witnesses: accumulated/accumulated, fresh/accumulated, accumulated/fresh, fresh/fresh', () => {
-    const rand = rng(17);
-    const lw = randomWitness(nW, n, rand);
-    const rw = randomWitness(nW, n, rand);
-    const accL = accCore(lw, rand, 1);
-    const accR = accCore(rw, rand, 2);
-    const freshL = { ...accL, u: 1n, v: 0n, fresh: true };
-    const freshR = { ...accR, u: 1n, v: 0n, fresh: true };
-    both(accL, lw, accR, rw);
-    both(freshL, lw, accR, rw);
-    both(accL, lw, freshR, rw);
-    both(freshL, lw, freshR, rw);
-  });
-
-  it('all-zero witnesses', () => {
-    const rand = rng(23);
-    const z = zeroWitness(nW, n);
-    both(accCore(z, rand, 1), z, accCore(z, rand, 2), z);
-    const rw = randomWitness(nW, n, rand);
-    both(accCore(z, rand, 1), z, accCore(rw, rand, 2), rw);
+  it('random and all-zero witnesses', () => {
+    const lw = toVec(randomSide(nW, n, rand), rand());
+    const rw = toVec(randomSide(nW, n, rand), rand());
+    both(accCore(lw, 1), lw, accCore(rw, 2), rw);
+    const z = toVec({ W: Array(nW).fill(0n), Az: Array(n).fill(0n), Bz: Array(n).fill(0n) });
+    both(accCore(z, 3), z, accCore(rw, 4), rw);
   });
 
   it('real Fibonacci segments: two leaves, then their fold with a third leaf', () => {
+    const point = { r, digest: new Uint8Array(32).fill(9) };
     const leaf = (i: number): { core: AccCore; wit: AccWitness } => {
       const { W, x } = fib.witness(k, i);
-      const core = liftCore(ctx, i, new Uint8Array(64).fill(i), x);
-      return { core, wit: { W, ...multiply(fib.shape, k, W, 1n, x) } };
+      return { core: liftCore(ctx, i, point, x), wit: leafWitness(ctx, W, x, r) };
     };
     const [a, b, c] = [leaf(0), leaf(1), leaf(2)];
+    // A satisfied leaf has Ẽ(r) = 0 = v.
+    expect(errorAt(a.wit, 1n, r)).toBe(0n);
     const ref = withBackend('bigint', () => proveFoldCore(ctx, 1, a.core, a.wit, b.core, b.wit));
     const got = withBackend('wasm', () => proveFoldCore(ctx, 1, a.core, a.wit, b.core, b.wit));
     expect(got).toEqual(ref);

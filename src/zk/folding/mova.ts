@@ -6,25 +6,28 @@
  * Nova's commitment to E (Kothapalli, Setty, Tzialla, ePrint 2021/370, §4).
  * docs/protocol.md §2 specifies the steps and the soundness argument.
  *
- * Where ours differs from the paper: (1) a fresh instance is first *lifted* to an
- * accumulated one (u = 1, v = 0 at a transcript point r), so one fold handles
- * both fold(acc, fresh) and fold(acc, acc), as a parallel binary tree needs;
- * (2) the two error claims at r_1, r_2 are moved to one point by restricting both
- * Ẽ_i to the line through r_1 and r_2 (Thaler, PAZK §4.5.2); (3) transcripts
- * chain by 32-byte digests instead of hashing intermediate commitments, so the
- * verifier needs one MSM over leaf commitments for the whole tree.
+ * Where ours differs from the paper: (1) every instance of a fold tree is
+ * evaluated at **one shared point r**, drawn by a transcript that absorbs every
+ * leaf (commitments and public inputs) before any fold — so no leaf's error
+ * vector can depend on r, two inputs of a fold always share their point, and a
+ * fold needs neither Mova's move of the error claims to a new point nor any
+ * message but the cross term t = T̃(r); (2) a segment instance is *lifted* to an
+ * accumulated one (u = 1, v = 0 at r), so one fold handles fold(acc, fresh) and
+ * fold(acc, acc), as a parallel binary tree needs; (3) transcripts chain by
+ * 32-byte digests instead of hashing intermediate commitments, so the verifier
+ * needs one MSM over leaf commitments for the whole tree.
  *
- * The verifier-side functions (liftCore, foldCore) take only instance data; the
- * prover calls the same functions, so prover and verifier cannot drift apart.
+ * The verifier-side functions (drawPoint, liftCore, foldCore) take only instance
+ * data; the prover calls the same functions, so prover and verifier cannot drift.
  */
 import { FR_MODULUS, Fr } from '../field/fr';
-import { evaluationsAtIntegers, restrictToLine } from '../poly/multilinear';
-import { evalFromPoints } from '../poly/univariate';
+import { FrVec, frVecFromBigints, frVecToBigints } from '../field/fr-vec';
 import { Transcript } from '../transcript';
 import type { Commitment, MultilinearPCS } from '../pcs/types';
-import { Products, UniformShape, dimensions, errorVector, multiply } from '../r1cs/uniform';
-import { DOMAIN_LEAF, DOMAIN_NODE, PROTOCOL_VERSION } from './statement';
-import { FoldSession, evaluateAt, foldSession } from './fold-kernel';
+import { UniformShape, dimensions } from '../r1cs/uniform';
+import { multiplyVec } from './products';
+import { DOMAIN_LEAF, DOMAIN_NODE, DOMAIN_POINT, PROTOCOL_VERSION } from './statement';
+import { FoldVectors, evaluateAtPoint, foldSession } from './fold-kernel';
 
 const R = FR_MODULUS;
 
@@ -32,17 +35,11 @@ const R = FR_MODULUS;
 export interface AccCore {
   readonly x: readonly Fr[];
   readonly u: Fr;
+  /** The tree's shared point (the same for every instance of one tree). */
   readonly r: readonly Fr[];
   readonly v: Fr;
   /** Binds this instance's whole history (docs/protocol.md §2, Digests). */
   readonly digest: Uint8Array;
-  /**
-   * True for a lifted segment instance that has not been folded yet. Its error
-   * vector is 0 for an honest prover, so its line polynomial is not sent and
-   * is taken to be 0 (docs/protocol.md §2, Fresh inputs). Set by liftCore and
-   * foldCore, never read from a proof.
-   */
-  readonly fresh: boolean;
 }
 
 export interface AccInstance<C extends Commitment> extends AccCore {
@@ -56,25 +53,27 @@ export interface AccInstance<C extends Commitment> extends AccCore {
   readonly comm2?: C;
 }
 
-/** The prover's accumulated witness; Az, Bz, Cz fold linearly with W. */
-export interface AccWitness extends Products {
-  readonly W: Fr[];
+/**
+ * The prover's accumulated witness: W and the products Az, Bz (which fold linearly with it),
+ * as flat vectors, and cz = C̃z(r). Cz itself is never needed by a fold, only its value at
+ * the shared point (linear, so it folds as a scalar); the compression recomputes Cz from W.
+ */
+export interface AccWitness extends FoldVectors {
+  readonly cz: Fr;
 }
 
-/**
- * The prover's message in one fold: h_1, h_2 at X = 0..n (empty for a fresh
- * input) and t = T̃(r).
- */
+/** The prover's message in one fold: t = T̃(r), the cross term at the shared point. */
 export interface FoldMessage {
-  readonly h1: Fr[];
-  readonly h2: Fr[];
   readonly t: Fr;
 }
 
-export type FoldError =
-  | { kind: 'fold-shape'; node: number; field: string; expected: number; actual: number }
-  | { kind: 'fold-left-claim'; node: number; expected: Fr; actual: Fr }
-  | { kind: 'fold-right-claim'; node: number; expected: Fr; actual: Fr };
+export type FoldError = {
+  kind: 'fold-shape';
+  node: number;
+  field: string;
+  expected: number;
+  actual: number;
+};
 
 export interface FoldContext {
   readonly shape: UniformShape;
@@ -87,34 +86,77 @@ function rowVars(ctx: FoldContext): number {
   return dimensions(ctx.shape, ctx.k).rowVars;
 }
 
-/** Lift a fresh segment instance (comm, x) at leaf `index`: u = 1, v = 0, r from the transcript. */
+/** The shared evaluation point of a tree and the digest of the transcript that drew it. */
+export interface FoldPoint {
+  readonly r: readonly Fr[];
+  readonly digest: Uint8Array;
+}
+
+/** What the point transcript absorbs of one leaf. */
+export interface PointLeaf {
+  /** Canonical bytes of C_i (or C1_i). */
+  readonly comm: Uint8Array;
+  /** Two-phase only: canonical bytes of C2_i. */
+  readonly comm2?: Uint8Array;
+  /** All ℓ public inputs (two-phase: challenges filled in). */
+  readonly x: readonly Fr[];
+}
+
+/**
+ * The point transcript (domain `zkvm/fold-point`): `"header" hd`, for a two-phase
+ * statement `"challenges" gd`, then for every leaf in order `"comm" C_i` (two-phase:
+ * `"comm1" C1_i`, `"comm2" C2_i`) and `"x" x_i`; squeeze `"r"` (ρ + k scalars), then
+ * `"digest"`. Every leaf's error vector is fixed by what precedes the squeeze.
+ */
+export function drawPoint(
+  ctx: FoldContext,
+  leaves: readonly PointLeaf[],
+  globalDigest?: Uint8Array,
+): FoldPoint {
+  const t = new Transcript(DOMAIN_POINT, PROTOCOL_VERSION);
+  t.absorbBytes('header', ctx.hd);
+  if (globalDigest !== undefined) t.absorbBytes('challenges', globalDigest);
+  for (const l of leaves) {
+    if (l.x.length !== ctx.shape.nPublic)
+      throw new RangeError(`expected ${ctx.shape.nPublic} public inputs, got ${l.x.length}`);
+    if (l.comm2 === undefined) t.absorbBytes('comm', l.comm);
+    else {
+      t.absorbBytes('comm1', l.comm);
+      t.absorbBytes('comm2', l.comm2);
+    }
+    t.absorbScalars('x', l.x);
+  }
+  const r = t.challengeScalars('r', rowVars(ctx));
+  const digest = t.challengeBytes('digest');
+  return { r, digest };
+}
+
+/**
+ * Lifts leaf `index` (its commitments and inputs are bound by the point): u = 1, v = 0 at
+ * the shared r; its digest from the leaf transcript `"header" hd`, `"point"` the point
+ * digest, `"index" i`.
+ */
 export function liftCore(
   ctx: FoldContext,
   index: number,
-  commBytes: Uint8Array,
+  point: FoldPoint,
   x: readonly Fr[],
 ): AccCore {
   const t = new Transcript(DOMAIN_LEAF, PROTOCOL_VERSION);
   t.absorbBytes('header', ctx.hd);
+  t.absorbBytes('point', point.digest);
   t.absorbU64('index', index);
-  t.absorbBytes('comm', commBytes);
-  t.absorbScalars('x', x);
-  const r = t.challengeScalars('r', rowVars(ctx));
   const digest = t.challengeBytes('digest');
-  return { x: [...x], u: 1n, r, v: 0n, digest, fresh: true };
+  return { x: [...x], u: 1n, r: [...point.r], v: 0n, digest };
 }
 
 /**
- * The part of a fold that does not depend on the input claims v_1, v_2: the message's
- * shape, the node transcript (β, ρ, the digest) and the folded r, x, u. Transcripts chain
- * by digests and absorb messages, never claims, so a verifier may run this for every node
- * of a tree before any claim is checked (verifyFoldTree does, to batch the field work).
+ * The part of a fold a verifier computes from the transcript: ρ, the node's digest and the
+ * folded x, u. Transcripts chain by digests and absorb messages, never claims.
  */
 export interface FoldChallenges {
-  readonly beta: Fr;
   readonly rho: Fr;
   readonly digest: Uint8Array;
-  readonly r: Fr[];
   readonly x: Fr[];
   readonly u: Fr;
 }
@@ -127,79 +169,61 @@ export function foldTranscript(
   msg: FoldMessage,
 ): { ok: true; ch: FoldChallenges } | { ok: false; error: FoldError } {
   const n = rowVars(ctx);
-  const len1 = left.fresh ? 0 : n + 1;
-  const len2 = right.fresh ? 0 : n + 1;
-  if (msg.h1.length !== len1) {
-    return {
-      ok: false,
-      error: { kind: 'fold-shape', node, field: 'h1', expected: len1, actual: msg.h1.length },
-    };
-  }
-  if (msg.h2.length !== len2) {
-    return {
-      ok: false,
-      error: { kind: 'fold-shape', node, field: 'h2', expected: len2, actual: msg.h2.length },
-    };
-  }
   if (left.r.length !== n || right.r.length !== n || left.x.length !== right.x.length) {
     return {
       ok: false,
       error: { kind: 'fold-shape', node, field: 'inputs', expected: n, actual: left.r.length },
     };
   }
-  const t = new Transcript(DOMAIN_NODE, PROTOCOL_VERSION);
-  t.absorbBytes('header', ctx.hd);
-  t.absorbU64('index', node);
-  t.absorbBytes('left', left.digest);
-  t.absorbBytes('right', right.digest);
-  t.absorbScalars('h1', msg.h1);
-  t.absorbScalars('h2', msg.h2);
-  const beta = t.challengeScalar('beta');
-  t.absorbScalar('t', msg.t);
-  const rho = t.challengeScalar('rho');
-  const digest = t.challengeBytes('digest');
-  const r = left.r.map((a, i) => (a + beta * ((right.r[i] - a + R) % R)) % R);
-  const x = left.x.map((a, i) => (a + rho * right.x[i]) % R);
-  const u = (left.u + rho * right.u) % R;
-  return { ok: true, ch: { beta, rho, digest, r, x, u } };
+  // Both inputs must be at the same point (always so in a tree: every lift uses the shared r).
+  const at = left.r.findIndex((a, i) => a !== right.r[i]);
+  if (at >= 0)
+    return { ok: false, error: { kind: 'fold-shape', node, field: 'r', expected: -1, actual: at } };
+  const rho = nodeRho(ctx, node, left.digest, right.digest, msg.t);
+  const x = left.x.map((a, i) => (a + rho.rho * right.x[i]) % R);
+  const u = (left.u + rho.rho * right.u) % R;
+  return { ok: true, ch: { rho: rho.rho, digest: rho.digest, x, u } };
 }
 
 /**
- * The claim part of a fold: checks h_1(0) = v_1 and h_2(1) = v_2 (not for fresh inputs, whose
- * h ≡ 0 is implicit) and returns the folded core with v = h_1(β) + ρ·t + ρ²·h_2(β). `e1`, `e2`
- * are h_1(β), h_2(β) (0 for a fresh input), evaluated by the caller: foldCore one node at a
- * time, verifyFoldTree for the whole tree with one batch inversion.
+ * The node transcript (domain `zkvm/fold-node`): `"header" hd`, `"index" j`, `"left"` and
+ * `"right"` the children's digests, `"t"`; squeeze `"rho"`, then `"digest"`.
  */
-export function foldClaims(
+function nodeRho(
+  ctx: FoldContext,
   node: number,
+  left: Uint8Array,
+  right: Uint8Array,
+  t: Fr,
+): { rho: Fr; digest: Uint8Array } {
+  const tr = new Transcript(DOMAIN_NODE, PROTOCOL_VERSION);
+  tr.absorbBytes('header', ctx.hd);
+  tr.absorbU64('index', node);
+  tr.absorbBytes('left', left);
+  tr.absorbBytes('right', right);
+  tr.absorbScalar('t', t);
+  const rho = tr.challengeScalar('rho');
+  const digest = tr.challengeBytes('digest');
+  return { rho, digest };
+}
+
+/** The folded claim v = v_1 + ρ·t + ρ²·v_2 and the output core. */
+export function foldClaims(
   left: AccCore,
   right: AccCore,
   msg: FoldMessage,
   ch: FoldChallenges,
-  e1: Fr,
-  e2: Fr,
-): { ok: true; core: AccCore } | { ok: false; error: FoldError } {
-  // A fresh input claims v = 0 with h ≡ 0, so there is nothing to check for it.
-  if (!left.fresh && msg.h1[0] !== left.v)
-    return {
-      ok: false,
-      error: { kind: 'fold-left-claim', node, expected: left.v, actual: msg.h1[0] },
-    };
-  if (!right.fresh && msg.h2[1] !== right.v)
-    return {
-      ok: false,
-      error: { kind: 'fold-right-claim', node, expected: right.v, actual: msg.h2[1] },
-    };
+): AccCore {
   const rho2 = (ch.rho * ch.rho) % R;
-  const v = (e1 + ch.rho * msg.t + rho2 * e2) % R;
-  const { x, u, r, digest } = ch;
-  return { ok: true, core: { x, u, r, v, digest, fresh: false } };
+  const v = (left.v + ch.rho * msg.t + rho2 * right.v) % R;
+  return { x: ch.x, u: ch.u, r: left.r, v, digest: ch.digest };
 }
 
 /**
- * The verifier's fold of two accumulated instances (without commitments): checks
- * the message's shape and h_1(0) = v_1, h_2(1) = v_2, and returns the folded
- * core and ρ (the commitment folds as C_1 + ρ·C_2).
+ * The verifier's fold of two accumulated instances (without commitments): the folded core
+ * and ρ (the commitment folds as C_1 + ρ·C_2). Nothing here can reject an honest-looking
+ * message: a wrong t or an unsatisfied input makes the root's claim false, which the
+ * compression rejects (docs/protocol.md §2, Soundness).
  */
 export function foldCore(
   ctx: FoldContext,
@@ -210,12 +234,7 @@ export function foldCore(
 ): { ok: true; core: AccCore; rho: Fr } | { ok: false; error: FoldError } {
   const tr = foldTranscript(ctx, node, left, right, msg);
   if (!tr.ok) return tr;
-  const { beta, rho } = tr.ch;
-  const e1 = left.fresh ? 0n : evalFromPoints(msg.h1, beta);
-  const e2 = right.fresh ? 0n : evalFromPoints(msg.h2, beta);
-  const res = foldClaims(node, left, right, msg, tr.ch, e1, e2);
-  if (!res.ok) return res;
-  return { ok: true, core: res.core, rho };
+  return { ok: true, core: foldClaims(left, right, msg, tr.ch), rho: tr.ch.rho };
 }
 
 // ---------------------------------------------------------------------------
@@ -226,126 +245,68 @@ export interface ProverContext<C extends Commitment> extends FoldContext {
   readonly pcs: MultilinearPCS<C, unknown>;
 }
 
-/** Commit to a segment witness (small values) and lift it. */
-export function proveLeaf<C extends Commitment>(
+/** Commits to a segment witness (small values when witnessBits < 254). */
+export function commitLeaf<C extends Commitment>(
   ctx: ProverContext<C>,
-  index: number,
-  W: Fr[],
-  x: readonly Fr[],
+  W: readonly Fr[],
   witnessBits: number,
-): { inst: AccInstance<C>; wit: AccWitness } {
-  const comm = witnessBits >= 254 ? ctx.pcs.commit(W) : ctx.pcs.commitSmall(W, witnessBits);
-  const core = liftCore(ctx, index, comm.toBytes(), x);
-  const p = multiply(ctx.shape, ctx.k, W, 1n, x);
-  return { inst: { ...core, comm }, wit: { W, ...p } };
-}
-
-/** Ẽ(L(X)) at X = 0..n for the line L through a and b (h_1 and h_2 of the fold). */
-function lineEvaluations(E: readonly Fr[], a: readonly Fr[], b: readonly Fr[]): Fr[] {
-  const n = a.length;
-  if (E.every((e) => e === 0n)) return new Array<Fr>(n + 1).fill(0n);
-  return evaluationsAtIntegers(restrictToLine(E, a, b), n + 1);
-}
-
-/** T = Az1∘Bz2 + Az2∘Bz1 − u1·Cz2 − u2·Cz1 (never committed; only T̃(r) is sent). */
-export function crossTerm(lw: AccWitness, u1: Fr, rw: AccWitness, u2: Fr): Fr[] {
-  const n = lw.Az.length;
-  const T = new Array<Fr>(n);
-  for (let i = 0; i < n; i++) {
-    let s = lw.Az[i] * rw.Bz[i] + rw.Az[i] * lw.Bz[i] - u1 * rw.Cz[i] - u2 * lw.Cz[i];
-    s %= R;
-    T[i] = s < 0n ? s + R : s;
-  }
-  return T;
-}
-
-function foldVec(a: readonly Fr[], b: readonly Fr[], rho: Fr): Fr[] {
-  const out = new Array<Fr>(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = b[i] === 0n ? a[i] : (a[i] + rho * b[i]) % R;
-  return out;
-}
-
-export function foldWitness(lw: AccWitness, rw: AccWitness, rho: Fr): AccWitness {
-  return {
-    W: foldVec(lw.W, rw.W, rho),
-    Az: foldVec(lw.Az, rw.Az, rho),
-    Bz: foldVec(lw.Bz, rw.Bz, rho),
-    Cz: foldVec(lw.Cz, rw.Cz, rho),
-  };
+): C {
+  return witnessBits >= 254 ? ctx.pcs.commit(W) : ctx.pcs.commitSmall(W, witnessBits);
 }
 
 /**
- * The β challenge is needed before t can be computed, so the prover replays the
- * node transcript up to β (identical to foldCore's) and then lets foldCore
- * derive everything from the finished message.
+ * A lifted leaf's witness: Az, Bz, Cz for z = (W, u, x) (u = 1 for a leaf; a checkpoint's
+ * folded node passes its own u), and C̃z(r). The honest prover computes it for any W, so a
+ * test that hands it an unsatisfying W gets the "honest algorithm, bad witness" adversary.
  */
-export function foldBeta(
+export function leafWitness(
   ctx: FoldContext,
-  node: number,
-  left: AccCore,
-  right: AccCore,
-  h1: Fr[],
-  h2: Fr[],
-): Fr {
-  const t = new Transcript(DOMAIN_NODE, PROTOCOL_VERSION);
-  t.absorbBytes('header', ctx.hd);
-  t.absorbU64('index', node);
-  t.absorbBytes('left', left.digest);
-  t.absorbBytes('right', right.digest);
-  t.absorbScalars('h1', h1);
-  t.absorbScalars('h2', h2);
-  return t.challengeScalar('beta');
+  W: readonly Fr[] | FrVec,
+  x: readonly Fr[],
+  r: readonly Fr[],
+  u: Fr = 1n,
+): AccWitness {
+  const Wv = W instanceof Uint32Array ? W : frVecFromBigints(W);
+  const p = multiplyVec(ctx.shape, ctx.k, Wv, u, x);
+  return { W: Wv, Az: p.Az, Bz: p.Bz, cz: evaluateAtPoint(r, p.Cz) };
+}
+
+/** Ẽ(r) = Σ eq(r, i)·(Az∘Bz)_i − u·C̃z(r) of a witness (what v should be; a test aid). */
+export function errorAt(wit: AccWitness, u: Fr, r: readonly Fr[]): Fr {
+  const Az = frVecToBigints(wit.Az);
+  const Bz = frVecToBigints(wit.Bz);
+  const ab = frVecFromBigints(Az.map((a, i) => (a * Bz[i]) % R));
+  return (evaluateAtPoint(r, ab) - ((u * wit.cz) % R) + R) % R;
 }
 
 /**
- * The honest prover's message: h_1, h_2 from the error vectors, then t = T̃(r) at
- * the point r = L(β). It is computed from whatever witnesses it is given, so a
- * prover that runs it on an unsatisfying witness is the "honest algorithm, bad
- * witness" adversary of the soundness tests.
+ * The honest prover's message t = T̃(r) for T = Az₁∘Bz₂ + Az₂∘Bz₁ − u₁·Cz₂ − u₂·Cz₁. It is
+ * computed from whatever witnesses it is given (a soundness test's bad witness included).
  */
 export function honestFoldMessage(
-  ctx: FoldContext,
-  node: number,
   left: AccCore,
   lw: AccWitness,
   right: AccCore,
   rw: AccWitness,
 ): FoldMessage {
-  const session = foldSession(left, lw, right, rw);
-  if (session) return kernelFoldMessage(session, ctx, node, left, right);
-  const h1 = left.fresh ? [] : lineEvaluations(errorVector(lw, left.u), left.r, right.r);
-  const h2 = right.fresh ? [] : lineEvaluations(errorVector(rw, right.u), left.r, right.r);
-  const beta = foldBeta(ctx, node, left, right, h1, h2);
-  const point = left.r.map((a, i) => (a + beta * ((right.r[i] - a + R) % R)) % R);
-  return { h1, h2, t: evaluateAt(crossTerm(lw, left.u, rw, right.u), point) };
+  return { t: crossTerm(foldSession(left.r, lw, rw).cross(), left, lw, right, rw) };
 }
 
-/**
- * honestFoldMessage on witnesses already loaded into the WebAssembly kernels
- * (fold-kernel.ts): the same steps, the same field elements.
- */
-function kernelFoldMessage(
-  session: FoldSession,
-  ctx: FoldContext,
-  node: number,
+function crossTerm(
+  bilinear: Fr,
   left: AccCore,
+  lw: AccWitness,
   right: AccCore,
-): FoldMessage {
-  const count = left.r.length + 1;
-  const line = (side: 'left' | 'right', u: Fr): Fr[] =>
-    evaluationsAtIntegers(session.errorLine(side, u, left.r, right.r), count);
-  const h1 = left.fresh ? [] : line('left', left.u);
-  const h2 = right.fresh ? [] : line('right', right.u);
-  const beta = foldBeta(ctx, node, left, right, h1, h2);
-  const point = left.r.map((a, i) => (a + beta * ((right.r[i] - a + R) % R)) % R);
-  return { h1, h2, t: session.crossTermAt(left.u, right.u, point) };
+  rw: AccWitness,
+): Fr {
+  const t = (bilinear - ((left.u * rw.cz + right.u * lw.cz) % R)) % R;
+  return t < 0n ? t + R : t;
 }
 
 /**
- * The fold without commitments: everything a worker thread needs to do (field
- * work on plain data: AccCore and AccWitness are structured-clone safe). The
- * caller combines the commitments as C_1 + ρ·C_2, so workers need no SRS.
- * Throws if the inputs are not satisfied (an honest prover's bug).
+ * The fold without commitments: everything a worker thread needs to do (field work on plain
+ * data: AccCore and AccWitness are structured-clone safe). The caller combines the
+ * commitments as C_1 + ρ·C_2, so workers need no SRS.
  */
 export function proveFoldCore(
   ctx: FoldContext,
@@ -355,19 +316,19 @@ export function proveFoldCore(
   right: AccCore,
   rw: AccWitness,
 ): { msg: FoldMessage; core: AccCore; rho: Fr; wit: AccWitness } {
-  // Both witnesses are loaded into the WebAssembly kernels once for the message and the fold.
-  const session = foldSession(left, lw, right, rw);
-  const msg = session
-    ? kernelFoldMessage(session, ctx, node, left, right)
-    : honestFoldMessage(ctx, node, left, lw, right, rw);
+  // Both sides are loaded into the kernels once for the cross term and the fold.
+  const session = foldSession(left.r, lw, rw);
+  const msg = { t: crossTerm(session.cross(), left, lw, right, rw) };
   const res = foldCore(ctx, node, left, right, msg);
-  if (!res.ok) {
-    throw new Error(
-      `fold ${node}: inputs are not satisfied accumulated instances (${res.error.kind})`,
-    );
-  }
-  const wit = session ? session.fold(res.rho) : foldWitness(lw, rw, res.rho);
-  return { msg, core: res.core, rho: res.rho, wit };
+  if (!res.ok) throw new Error(`fold ${node}: ${res.error.field} of the inputs do not match`);
+  const folded = session.fold(res.rho);
+  const cz = (lw.cz + res.rho * rw.cz) % R;
+  return { msg, core: res.core, rho: res.rho, wit: { ...folded, cz } };
+}
+
+/** The folded witness lw + ρ·rw (with C̃z(r) folded alike), for any ρ (tests use forged ones). */
+export function foldWitness(r: readonly Fr[], lw: AccWitness, rw: AccWitness, rho: Fr): AccWitness {
+  return { ...foldSession(r, lw, rw).fold(rho), cz: (lw.cz + rho * rw.cz) % R };
 }
 
 /** Fold two accumulated instances, commitments included. */
@@ -397,4 +358,9 @@ export function foldInstanceCommitments<C extends Commitment>(
   if (left.comm2 === undefined || right.comm2 === undefined) return { ...core, comm };
   const comm2 = pcs.add(left.comm2, pcs.scale(right.comm2, rho));
   return { ...core, comm, comm2 };
+}
+
+/** A witness's W as bigints (compression and tests). */
+export function witnessW(wit: { readonly W: FrVec }): Fr[] {
+  return frVecToBigints(wit.W);
 }

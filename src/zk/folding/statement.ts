@@ -6,10 +6,12 @@
  */
 import { keccak_256 } from '@noble/hashes/sha3';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export const DOMAIN_LEAF = 'zkvm/fold-leaf';
 export const DOMAIN_NODE = 'zkvm/fold-node';
+/** The transcript that draws a fold tree's shared point (docs/protocol.md §2). */
+export const DOMAIN_POINT = 'zkvm/fold-point';
 export const DOMAIN_COMPRESS = 'zkvm/compress';
 /** The global transcript of two-phase statements (docs/protocol.md §10). */
 export const DOMAIN_CHALLENGES = 'zkvm/challenges';

@@ -1,5 +1,6 @@
 import { headerDigest } from './statement';
-import { proveFold, proveLeaf } from './mova';
+import { proveFold } from './mova';
+import { proveLeaves } from './tree';
 import { fromPlainInstance, toPlainInstance } from './transfer';
 import { fibonacciCircuit, permutationCircuit } from '../r1cs/examples';
 import { commitPhase } from './two-phase';
@@ -19,10 +20,11 @@ describe('accumulators across threads', () => {
       hd: headerDigest(statementHeader(c.shape, b, k, 4)),
       pcs: b.pcs,
     };
-    const leaves = [0, 1, 2, 3].map((i) => {
-      const s = c.witness(k, i);
-      return proveLeaf(ctx, i, s.W, s.x, 254);
-    });
+    const leaves = proveLeaves(
+      ctx,
+      [0, 1, 2, 3].map((i) => c.witness(k, i)),
+      254,
+    );
     const f0 = proveFold(ctx, 0, leaves[0].inst, leaves[0].wit, leaves[1].inst, leaves[1].wit);
     const f1 = proveFold(ctx, 1, leaves[2].inst, leaves[2].wit, leaves[3].inst, leaves[3].wit);
     const nVars = dimensions(c.shape, k).witnessVars;
@@ -58,7 +60,6 @@ describe('two-phase accumulators across threads', () => {
       r: [3n, 4n],
       v: 0n,
       digest: new Uint8Array(32),
-      fresh: true,
     };
     const plain = structuredClone(toPlainInstance(inst));
     const back = fromPlainInstance(b.codec, nVars, plain);

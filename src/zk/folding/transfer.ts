@@ -2,7 +2,7 @@
  * Moving accumulators between worker threads (docs/protocol.md §2, Trees).
  *
  * Folds of one tree level run in parallel workers; what crosses a thread
- * boundary must be plain data. Witnesses (bigint arrays) already are; instances
+ * boundary must be plain data. Witnesses (flat Fr vectors) already are; instances
  * carry a commitment object, which travels as its canonical bytes and is
  * decoded on the other side through the PCS codec (total: null on bad bytes).
  */
@@ -21,7 +21,6 @@ export interface PlainAccInstance {
   r: Uint8Array;
   v: Uint8Array;
   digest: Uint8Array;
-  fresh: boolean;
 }
 
 const MASK64 = (1n << 64n) - 1n;
@@ -72,7 +71,6 @@ export function toPlainInstance<C extends Commitment>(inst: AccInstance<C>): Pla
     r: packScalars(inst.r),
     v: toBytesLE(inst.v),
     digest: Uint8Array.from(inst.digest),
-    fresh: inst.fresh,
   };
 }
 
@@ -97,6 +95,6 @@ export function fromPlainInstance<C extends Commitment, P>(
     p.digest.length !== 32
   )
     return null;
-  const inst = { comm, x, u, r, v, digest: Uint8Array.from(p.digest), fresh: p.fresh === true };
+  const inst = { comm, x, u, r, v, digest: Uint8Array.from(p.digest) };
   return comm2 === undefined ? inst : { ...inst, comm2 };
 }

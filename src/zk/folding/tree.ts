@@ -14,19 +14,17 @@ import {
   AccCore,
   AccInstance,
   AccWitness,
-  FoldChallenges,
   FoldContext,
   FoldError,
   FoldMessage,
   ProverContext,
-  foldClaims,
-  foldTranscript,
+  commitLeaf,
+  drawPoint,
+  foldCore,
+  leafWitness,
   liftCore,
   proveFold,
-  proveLeaf,
 } from './mova';
-import { liftTwoPhaseCore } from './two-phase';
-import { evalManyFromPoints } from '../poly/univariate';
 
 const R = FR_MODULUS;
 
@@ -73,19 +71,36 @@ export interface FoldTreeProof<C extends Commitment> {
   readonly msgs: FoldMessage[];
 }
 
-/** Sequential prover for the whole tree (the jobs layer parallelises per level). */
+/**
+ * Sequential prover for the whole tree (the jobs layer parallelises per level): commits every
+ * segment, draws the shared point over all of them, lifts and folds.
+ */
 export function proveFoldTree<C extends Commitment>(
   ctx: ProverContext<C>,
   segments: readonly SegmentWitness[],
   witnessBits: number,
 ): { proof: FoldTreeProof<C>; root: AccInstance<C>; rootWitness: AccWitness } {
-  return proveFoldTreeFromLeaves(
-    ctx,
-    segments.map((s, i) => proveLeaf(ctx, i, s.W, s.x, witnessBits)),
-  );
+  return proveFoldTreeFromLeaves(ctx, proveLeaves(ctx, segments, witnessBits));
 }
 
-/** Folds already lifted leaves (single- or two-phase) in the canonical tree. */
+/** Single-phase leaves: every segment committed, the shared point drawn over all, each lifted. */
+export function proveLeaves<C extends Commitment>(
+  ctx: ProverContext<C>,
+  segments: readonly SegmentWitness[],
+  witnessBits: number,
+): { inst: AccInstance<C>; wit: AccWitness }[] {
+  const comms = segments.map((s) => commitLeaf(ctx, s.W, witnessBits));
+  const point = drawPoint(
+    ctx,
+    segments.map((s, i) => ({ comm: comms[i].toBytes(), x: s.x })),
+  );
+  return segments.map((s, i) => ({
+    inst: { ...liftCore(ctx, i, point, s.x), comm: comms[i] },
+    wit: leafWitness(ctx, s.W, s.x, point.r),
+  }));
+}
+
+/** Folds already lifted leaves (single- or two-phase, at one shared point) in the canonical tree. */
 export function proveFoldTreeFromLeaves<C extends Commitment>(
   ctx: ProverContext<C>,
   leaves: readonly { inst: AccInstance<C>; wit: AccWitness }[],
@@ -132,11 +147,12 @@ export interface LeafStatement<C extends Commitment> {
 }
 
 /**
- * The accumulation verifier: lifts every leaf from (C_i, x_i), replays every fold
- * on instance data, and computes the root commitment as one combination
- * Σ c_i·C_i (c_i = product of the ρ's where leaf i's branch was the right input).
- * For a two-phase statement (`globalDigest` given, from drawChallenges) every
- * leaf has C1_i and C2_i, and the root gets Σ c_i·C1_i and Σ c_i·C2_i.
+ * The accumulation verifier: draws the shared point over every leaf, lifts them, replays
+ * every fold on instance data (a transcript and a few field operations per node), and
+ * computes the root commitment as one combination Σ c_i·C_i (c_i = product of the ρ's where
+ * leaf i's branch was the right input). For a two-phase statement (`globalDigest` given,
+ * from drawChallenges) every leaf has C1_i and C2_i, and the root gets Σ c_i·C1_i and
+ * Σ c_i·C2_i.
  */
 export function verifyFoldTree<C extends Commitment, P>(
   ctx: FoldContext,
@@ -153,54 +169,23 @@ export function verifyFoldTree<C extends Commitment, P>(
   const twoPhase = globalDigest !== undefined;
   const odd = leaves.findIndex((l) => (l.comm2 !== undefined) !== twoPhase);
   if (odd >= 0) return { ok: false, error: { kind: 'leaf-phases', leaf: odd } };
-  const cores: AccCore[] = leaves.map((l, i) =>
-    twoPhase
-      ? liftTwoPhaseCore(ctx, i, l.comm.toBytes(), (l.comm2 as C).toBytes(), l.x, globalDigest)
-      : liftCore(ctx, i, l.comm.toBytes(), l.x),
+  const point = drawPoint(
+    ctx,
+    leaves.map((l) => ({
+      comm: l.comm.toBytes(),
+      ...(l.comm2 === undefined ? {} : { comm2: l.comm2.toBytes() }),
+      x: l.x,
+    })),
+    globalDigest,
   );
-  // Pass 1, every node in plan order: shape checks, the node transcript (β, ρ, digest) and the
-  // folded r, x, u. None of it reads a claim v, so it can run before any claim is checked
-  // (docs/protocol.md §2.1). A shape error is kept and reported when pass 2 reaches its node,
-  // so the verdict is the one a node-by-node replay gives.
-  const chs: FoldChallenges[] = [];
-  let shapeError: { node: number; error: FoldError } | null = null;
-  const shells: AccCore[] = [...cores];
-  for (let j = 0; j < plan.length && shapeError === null; j++) {
-    const st = plan[j];
-    const tr = foldTranscript(ctx, j, shells[st.left], shells[st.right], msgs[j]);
-    if (!tr.ok) {
-      shapeError = { node: j, error: tr.error };
-      break;
-    }
-    chs.push(tr.ch);
-    // A shell carries what the next transcripts need (digest, r, x, u, fresh: false); its v is
-    // filled in by pass 2.
-    shells[st.out] = { ...tr.ch, v: 0n, fresh: false };
-  }
-  // The line polynomials at β, all with one batch inversion.
-  const lines: { evals: readonly Fr[]; x: Fr }[] = [];
-  for (let j = 0; j < chs.length; j++) {
-    lines.push({ evals: msgs[j].h1, x: chs[j].beta }, { evals: msgs[j].h2, x: chs[j].beta });
-  }
-  const at = evalManyFromPoints(lines);
-  // Pass 2, plan order: the claim checks h_1(0) = v_1, h_2(1) = v_2 and the folded v, exactly
-  // foldCore's (a fresh input has no h: its h(β) is 0, as evalManyFromPoints gives for []).
+  const cores: AccCore[] = leaves.map((l, i) => liftCore(ctx, i, point, l.x));
   const rhos: Fr[] = [];
   for (let j = 0; j < plan.length; j++) {
-    if (shapeError !== null && shapeError.node === j) return { ok: false, error: shapeError.error };
     const st = plan[j];
-    const res = foldClaims(
-      j,
-      cores[st.left],
-      cores[st.right],
-      msgs[j],
-      chs[j],
-      at[2 * j],
-      at[2 * j + 1],
-    );
+    const res = foldCore(ctx, j, cores[st.left], cores[st.right], msgs[j]);
     if (!res.ok) return res;
     cores[st.out] = res.core;
-    rhos.push(chs[j].rho);
+    rhos.push(res.rho);
   }
   const rootId = N === 1 ? 0 : 2 * N - 2;
   const coeff = new Array<Fr>(2 * N).fill(0n);

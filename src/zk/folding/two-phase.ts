@@ -24,16 +24,16 @@
  *
  * Everything here works on plain data (byte strings, bigint arrays), so the
  * jobs layer can run leaves in worker threads: phase-1 commitments in workers,
- * `drawChallenges` on the coordinator, phase-2 columns, their commitments and
- * `proveTwoPhaseLeafCore` in workers again.
+ * `drawChallenges` on the coordinator, phase-2 columns and their commitments in
+ * workers again; then the tree's shared point over every leaf (mova.ts,
+ * `drawPoint` with the challenge digest) and the folds.
  */
 import type { Fr } from '../field/fr';
 import { Transcript } from '../transcript';
 import type { Commitment, MultilinearPCS } from '../pcs/types';
-import { UniformShape, multiply, phase1InputSlots, witnessPart } from '../r1cs/uniform';
-import type { AccCore, AccWitness, FoldContext } from './mova';
-import { dimensions } from '../r1cs/uniform';
-import { DOMAIN_CHALLENGES, DOMAIN_LEAF, PROTOCOL_VERSION } from './statement';
+import { UniformShape, phase1InputSlots, witnessPart } from '../r1cs/uniform';
+import type { FoldContext } from './mova';
+import { DOMAIN_CHALLENGES, PROTOCOL_VERSION } from './statement';
 
 /** What the global transcript absorbs of one segment: its phase-1 commitment and inputs. */
 export interface Phase1Leaf {
@@ -87,49 +87,6 @@ export function withChallenges(
     out[p] = challenges[i];
   });
   return out;
-}
-
-/**
- * Lift a two-phase segment instance: the leaf transcript absorbs `"header" hd`,
- * `"challenges"` the global digest, `"index" i`, `"comm1" C1_i`, `"comm2" C2_i`,
- * `"x" x_i` (all public inputs, challenges included), then squeezes `"r"` and
- * `"digest"` as a single-phase leaf does.
- */
-export function liftTwoPhaseCore(
-  ctx: FoldContext,
-  index: number,
-  comm1: Uint8Array,
-  comm2: Uint8Array,
-  x: readonly Fr[],
-  globalDigest: Uint8Array,
-): AccCore {
-  const t = new Transcript(DOMAIN_LEAF, PROTOCOL_VERSION);
-  t.absorbBytes('header', ctx.hd);
-  t.absorbBytes('challenges', globalDigest);
-  t.absorbU64('index', index);
-  t.absorbBytes('comm1', comm1);
-  t.absorbBytes('comm2', comm2);
-  t.absorbScalars('x', x);
-  const r = t.challengeScalars('r', dimensions(ctx.shape, ctx.k).rowVars);
-  const digest = t.challengeBytes('digest');
-  return { x: [...x], u: 1n, r, v: 0n, digest, fresh: true };
-}
-
-/**
- * The leaf's accumulated core and witness from plain data (worker-safe): W is
- * the whole segment witness (both phases), x has the challenges filled in.
- */
-export function proveTwoPhaseLeafCore(
-  ctx: FoldContext,
-  index: number,
-  W: Fr[],
-  x: readonly Fr[],
-  comm1: Uint8Array,
-  comm2: Uint8Array,
-  globalDigest: Uint8Array,
-): { core: AccCore; wit: AccWitness } {
-  const core = liftTwoPhaseCore(ctx, index, comm1, comm2, x, globalDigest);
-  return { core, wit: { W, ...multiply(ctx.shape, ctx.k, W, 1n, x) } };
 }
 
 /**

@@ -554,6 +554,22 @@ export function multiply(
   };
 }
 
+/** One of Az, Bz, Cz for z = (W, u, x) (the compression recomputes Cz of a folded W). */
+export function multiplyMatrix(
+  shape: UniformShape,
+  k: number,
+  which: 'A' | 'B' | 'C',
+  W: readonly Fr[],
+  u: Fr,
+  x: readonly Fr[],
+): Fr[] {
+  const d = dimensions(shape, k);
+  if (W.length !== d.T * d.m)
+    throw new RangeError(`witness has ${W.length} entries, expected ${d.T * d.m}`);
+  if (x.length !== shape.nPublic) throw new RangeError(`expected ${shape.nPublic} public inputs`);
+  return mulFamily(shape[which], d, transitionMask(shape), W, u, x);
+}
+
 /** E = Az∘Bz − u·Cz. */
 export function errorVector(p: Products, u: Fr): Fr[] {
   const n = p.Az.length;

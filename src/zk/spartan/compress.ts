@@ -33,8 +33,10 @@ import {
   evaluateMatrices,
   isTwoPhase,
   matrixParts,
+  multiplyMatrix,
   witnessPart,
 } from '../r1cs/uniform';
+import { frVecToBigints } from '../field/fr-vec';
 import type { AccInstance, AccWitness } from '../folding/mova';
 import { DOMAIN_COMPRESS, PROTOCOL_VERSION } from '../folding/statement';
 
@@ -99,9 +101,18 @@ export function proveCompression<C extends Commitment, P>(
     throw new Error('compression: instance and shape disagree on two phases');
   const t = start(ctx, inst);
   const u = inst.u;
+  // The folds keep W, Az, Bz as flat vectors and only C̃z(r) of Cz; Cz = C·z is linear in
+  // z = (W, u, x), so the root's is recomputed from its W, once.
+  const W = frVecToBigints(wit.W);
+  const big = {
+    W,
+    Az: frVecToBigints(wit.Az),
+    Bz: frVecToBigints(wit.Bz),
+    Cz: multiplyMatrix(ctx.shape, ctx.k, 'C', W, u, inst.x),
+  };
   const s1 = proveSumcheck(
     inst.v,
-    [eqTable(inst.r), wit.Az, wit.Bz, wit.Cz],
+    [eqTable(inst.r), big.Az, big.Bz, big.Cz],
     3,
     (v) => {
       let inner = (v[1] * v[2] - u * v[3]) % R;
@@ -119,15 +130,15 @@ export function proveCompression<C extends Commitment, P>(
   const left = combinedRowVector(ctx.shape, ctx.k, rx, [1n, gamma, g2]);
   if (inst.comm2 !== undefined) {
     const first = { sc1: s1.proof, evals };
-    return proveSecondTwoPhase(ctx, pcs, inst, wit, t, left, first, claim2, split);
+    return proveSecondTwoPhase(ctx, pcs, inst, W, t, left, first, claim2, split);
   }
-  const z = assembleZ(wit.W, u, inst.x);
+  const z = assembleZ(W, u, inst.x);
   const s2 = proveSumcheck(claim2, [left, z], 2, (v) => (v[0] * v[1]) % R, t);
   const ry = s2.point;
   const wPoint = ry.slice(0, d.witnessVars);
-  const w = evaluateMLE(wit.W, wPoint);
+  const w = evaluateMLE(W, wPoint);
   t.absorbScalar('w', w);
-  const pcsProof = pcs.open(wit.W, wPoint, w, inst.comm, t);
+  const pcsProof = pcs.open(W, wPoint, w, inst.comm, t);
   return { sc1: s1.proof, evals, sc2: s2.proof, w, pcsProof };
 }
 
@@ -199,14 +210,14 @@ function proveSecondTwoPhase<C extends Commitment, P>(
   ctx: CompressionContext,
   pcs: MultilinearPCS<C, P>,
   inst: AccInstance<C>,
-  wit: AccWitness,
+  Wfull: readonly Fr[],
   t: Transcript,
   left: readonly Fr[],
   first: { sc1: SumcheckProof; evals: [Fr, Fr, Fr] },
   claim2: Fr,
   split?: { readonly W1: readonly Fr[]; readonly W2: readonly Fr[] },
 ): CompressionProof<P> {
-  const n = wit.W.length;
+  const n = Wfull.length;
   const m = ctx.shape.m;
   const phase2 = columnPhase2Mask(ctx.shape);
   const L1 = new Array<Fr>(n);
@@ -218,8 +229,8 @@ function proveSecondTwoPhase<C extends Commitment, P>(
   }
   const Lio = left.slice(n);
   const io = assembleZ(new Array<Fr>(n).fill(0n), inst.u, inst.x).slice(n);
-  const W1 = split ? [...split.W1] : witnessPart(ctx.shape, wit.W, 1);
-  const W2 = split ? [...split.W2] : witnessPart(ctx.shape, wit.W, 2);
+  const W1 = split ? [...split.W1] : witnessPart(ctx.shape, Wfull, 1);
+  const W2 = split ? [...split.W2] : witnessPart(ctx.shape, Wfull, 2);
   const s2 = proveSumcheck(
     claim2,
     [L1, W1, L2, W2, Lio, io],

@@ -1,13 +1,14 @@
 /**
  * End to end prover: segments → leaf commitments → fold tree → Spartan
  * compression → encoded proof (docs/protocol.md §2–§7). Sequential; the jobs
- * layer can instead run proveLeaf/proveFold per node in worker threads
+ * layer can instead run proveLeaves/proveFoldCore per node in worker threads
  * (src/zk/folding) and call proveCompression on the root.
  *
  * Two-phase circuits (§10) go through proveSegmentsTwoPhase: phase-1
  * commitments of all segments, the global challenges, a callback that
- * completes each segment from the challenges, phase-2 commitments, then the
- * same fold tree and compression. Its steps are exported one by one
+ * completes each segment from the challenges, phase-2 commitments, the tree's
+ * shared point over all of them, then the same fold tree and compression. Its
+ * steps are exported one by one
  * (src/zk/folding/two-phase.ts) for a worker-thread pipeline.
  */
 import type { Fr } from '../field/fr';
@@ -21,12 +22,8 @@ import {
 } from '../r1cs/uniform';
 import { AccInstance, AccWitness } from '../folding/mova';
 import { FoldTreeProof, proveFoldTree, proveFoldTreeFromLeaves } from '../folding/tree';
-import {
-  commitPhase,
-  drawChallenges,
-  proveTwoPhaseLeafCore,
-  withChallenges,
-} from '../folding/two-phase';
+import { commitPhase, drawChallenges, withChallenges } from '../folding/two-phase';
+import { drawPoint, leafWitness, liftCore } from '../folding/mova';
 import { StatementHeader, headerDigest } from '../folding/statement';
 import { assembleProof, ZkProof } from '../encoding/proof';
 import type { PcsBundle } from '../encoding/pcs-codec';
@@ -135,31 +132,31 @@ export function proveSegmentsTwoPhase<C extends Commitment, P>(
   const t1 = performance.now();
   const phase2Mask = columnPhase2Mask(shape);
   const slots1 = phase1InputSlots(shape);
-  const leaves = segments.map((s, i) => {
+  const full = segments.map((s, i) => {
     const x1 = withChallenges(shape, s.x, draw.challenges);
-    const full = phase2(i, draw.challenges, { W: s.W, x: x1 });
-    if (full.W.length !== s.W.length || full.x.length !== shape.nPublic)
+    const f = phase2(i, draw.challenges, { W: s.W, x: x1 });
+    if (f.W.length !== s.W.length || f.x.length !== shape.nPublic)
       throw new Error(`segment ${i}: phase 2 changed the witness or input length`);
     for (let j = 0; j < s.W.length; j++) {
-      if (!phase2Mask[j % shape.m] && full.W[j] !== s.W[j])
+      if (!phase2Mask[j % shape.m] && f.W[j] !== s.W[j])
         throw new Error(`segment ${i}: phase 2 changed phase-1 witness entry ${j}`);
     }
     for (const p of [...slots1, ...(shape.challengeInputs ?? [])]) {
-      if (full.x[p] !== x1[p])
+      if (f.x[p] !== x1[p])
         throw new Error(`segment ${i}: phase 2 changed public input ${p}, bound in phase 1`);
     }
-    const comm2 = commitPhase(bundle.pcs, shape, full.W, 2);
-    const { core, wit } = proveTwoPhaseLeafCore(
-      ctx,
-      i,
-      full.W,
-      full.x,
-      comm1[i].toBytes(),
-      comm2.toBytes(),
-      draw.digest,
-    );
-    return { inst: { ...core, comm: comm1[i], comm2 }, wit, x: full.x };
+    return { ...f, comm2: commitPhase(bundle.pcs, shape, f.W, 2) };
   });
+  const point = drawPoint(
+    ctx,
+    full.map((f, i) => ({ comm: comm1[i].toBytes(), comm2: f.comm2.toBytes(), x: f.x })),
+    draw.digest,
+  );
+  const leaves = full.map((f, i) => ({
+    inst: { ...liftCore(ctx, i, point, f.x), comm: comm1[i], comm2: f.comm2 },
+    wit: leafWitness(ctx, f.W, f.x, point.r),
+    x: f.x,
+  }));
   const t2 = performance.now();
   const folded = proveFoldTreeFromLeaves(ctx, leaves);
   const t3 = performance.now();

@@ -7,10 +7,11 @@
  * from the transcript), so after any wave of leaves its whole future is fixed by:
  *
  *   - the phase-1 commitments C1 and phase-1 public inputs of every segment (they fix α, γ);
- *   - for the leaves done so far, C2 and the public inputs (they go into the proof);
+ *   - for the segments whose phase 2 is done, C2 and the public inputs (they go into the
+ *     proof; once every segment has them, they fix the tree's shared point r);
  *   - the fold messages of the folds done so far (they go into the proof);
- *   - the tree's frontier: each pending node's instance and witness W (Az, Bz, Cz are A·z,
- *     B·z, C·z of the node's z = (W, x, u), so they are recomputed rather than stored).
+ *   - the tree's frontier: each pending node's instance and witness W (Az, Bz and C̃z(r) are
+ *     functions of the node's z = (W, u, x) and r, so they are recomputed rather than stored).
  *
  * A checkpoint is bound to the statement header digest (program, public input and output,
  * segment size and count, SRS, circuit): `proveProgram` ignores one made for anything else.
@@ -25,7 +26,8 @@
 import { deserialize, serialize } from 'node:v8';
 import type { Fr } from '../field/fr';
 import { FR_BYTES } from '../field/fr';
-import type { AccInstance, AccWitness, FoldMessage } from '../folding/mova';
+import { FrVec, frVecBytes, frVecFromBytes, frVecLength } from '../field/fr-vec';
+import type { AccInstance, FoldMessage } from '../folding/mova';
 import { foldPlan } from '../folding/tree';
 import {
   PlainAccInstance,
@@ -35,15 +37,15 @@ import {
 } from '../folding/transfer';
 import type { HyperKzgCommitment } from '../pcs/hyperkzg';
 import { hyperKzgCodec } from '../pcs/hyperkzg-codec';
-import { UniformShape, dimensions, multiply } from '../r1cs/uniform';
+import { UniformShape, dimensions } from '../r1cs/uniform';
 import { VM_PUBLIC_INPUTS } from './memory';
 
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
 const MAGIC = 'zkvm-prove-checkpoint';
 
 /** Where a checkpoint was taken, in the prover's progress units (ProveStage counters). */
 export interface CheckpointPosition {
-  /** 'executing': every phase-1 commitment is done; 'folding': leaves and folds so far. */
+  /** 'executing': every phase-1 commitment is done; 'folding': phase 2, leaves and folds so far. */
   stage: 'executing' | 'folding';
   done: number;
   total: number;
@@ -58,14 +60,16 @@ export interface ProveCheckpoint {
   /** Per segment: C1 (encoded) and its phase-1 public inputs. */
   comm1: Uint8Array[];
   x1: Fr[][];
-  /** Leaves [0, leavesDone) are made: their C2 and public inputs. */
+  /** Segments [0, leavesDone) have their phase 2 done: their C2 and public inputs. */
   leavesDone: number;
   comm2: Uint8Array[];
   xs: Fr[][];
+  /** Leaves [0, foldedLeaves) are lifted into the tree (only once leavesDone = N). */
+  foldedLeaves: number;
   /** The fold messages so far, by canonical node number (foldPlan). */
   msgs: { node: number; msg: FoldMessage }[];
   /** The pending nodes of the fold tree (by canonical id) with their witness W. */
-  frontier: { id: number; inst: PlainAccInstance; W: Fr[] }[];
+  frontier: { id: number; inst: PlainAccInstance; W: FrVec }[];
 }
 
 interface Wire {
@@ -80,7 +84,8 @@ interface Wire {
   leavesDone: number;
   comm2: Uint8Array[];
   xs: Uint8Array[];
-  msgs: { node: number; h1: Uint8Array; h2: Uint8Array; t: Uint8Array }[];
+  foldedLeaves: number;
+  msgs: { node: number; t: Uint8Array }[];
   frontier: { id: number; inst: PlainAccInstance; W: Uint8Array }[];
 }
 
@@ -97,13 +102,9 @@ export function encodeCheckpoint(c: ProveCheckpoint): Uint8Array {
     leavesDone: c.leavesDone,
     comm2: c.comm2,
     xs: c.xs.map(packScalars),
-    msgs: c.msgs.map(({ node, msg }) => ({
-      node,
-      h1: packScalars(msg.h1),
-      h2: packScalars(msg.h2),
-      t: packScalars([msg.t]),
-    })),
-    frontier: c.frontier.map(({ id, inst, W }) => ({ id, inst, W: packScalars(W) })),
+    foldedLeaves: c.foldedLeaves,
+    msgs: c.msgs.map(({ node, msg }) => ({ node, t: packScalars([msg.t]) })),
+    frontier: c.frontier.map(({ id, inst, W }) => ({ id, inst, W: frVecBytes(W) })),
   };
   const b = serialize(wire);
   // A buffer of its own (never a slice of Node's shared pool), so that it can be transferred.
@@ -140,7 +141,6 @@ function plainInstance(v: unknown, what: string): PlainAccInstance {
   for (const f of ['comm', 'x', 'u', 'r', 'v', 'digest'] as const)
     need(isBytes(v[f]), `${what}.${f}: not bytes`);
   need(v.comm2 === undefined || isBytes(v.comm2), `${what}.comm2: not bytes`);
-  need(typeof v.fresh === 'boolean', `${what}.fresh: not a boolean`);
   return v as unknown as PlainAccInstance;
 }
 
@@ -184,23 +184,21 @@ export function decodeCheckpoint(bytes: Uint8Array): CheckpointDecode {
     need(Array.isArray(v.comm2) && v.comm2.length === L && v.comm2.every(isBytes), 'comm2');
     need(Array.isArray(v.xs) && v.xs.length === L, 'xs');
     const xs = v.xs.map((b, i) => scalars(b, `xs[${i}]`));
+    need(isIndex(v.foldedLeaves, N + 1), 'foldedLeaves');
+    need(v.foldedLeaves === 0 || L === N, 'foldedLeaves: folding before every phase 2 is done');
     need(Array.isArray(v.msgs), 'msgs');
     const msgs = v.msgs.map((m: unknown, i) => {
       need(isObject(m) && isIndex(m.node, Math.max(1, N - 1)), `msgs[${i}].node`);
       const [t] = scalars(m.t, `msgs[${i}].t`, 1);
-      return {
-        node: m.node,
-        msg: { h1: scalars(m.h1, `msgs[${i}].h1`), h2: scalars(m.h2, `msgs[${i}].h2`), t },
-      };
+      return { node: m.node, msg: { t } };
     });
     need(Array.isArray(v.frontier), 'frontier');
     const frontier = v.frontier.map((f: unknown, i) => {
       need(isObject(f) && isIndex(f.id, 2 * N), `frontier[${i}].id`);
-      return {
-        id: f.id,
-        inst: plainInstance(f.inst, `frontier[${i}].inst`),
-        W: scalars(f.W, `frontier[${i}].W`),
-      };
+      need(isBytes(f.W), `frontier[${i}].W: not bytes`);
+      const W = frVecFromBytes(f.W);
+      need(W !== null, `frontier[${i}].W: not a vector of canonical scalars`);
+      return { id: f.id, inst: plainInstance(f.inst, `frontier[${i}].inst`), W };
     });
     return {
       ok: true,
@@ -214,6 +212,7 @@ export function decodeCheckpoint(bytes: Uint8Array): CheckpointDecode {
         leavesDone: L,
         comm2: v.comm2,
         xs,
+        foldedLeaves: v.foldedLeaves,
         msgs,
         frontier,
       },
@@ -224,12 +223,16 @@ export function decodeCheckpoint(bytes: Uint8Array): CheckpointDecode {
   }
 }
 
-/** A checkpoint checked against the proof being made, with its instances and witnesses rebuilt. */
+/**
+ * A checkpoint checked against the proof being made, with its instances decoded. The frontier's
+ * Az, Bz and C̃z(r) are for the prover to rebuild (leafWitness with the node's u and x), once
+ * it has drawn the shared point again from the restored leaves.
+ */
 export interface RestoredCheckpoint extends Omit<
   ProveCheckpoint,
   'hd' | 'k' | 'segments' | 'frontier'
 > {
-  frontier: { id: number; inst: AccInstance<HyperKzgCommitment>; wit: AccWitness }[];
+  frontier: { id: number; inst: AccInstance<HyperKzgCommitment>; W: FrVec }[];
 }
 
 export type RestoreResult =
@@ -276,7 +279,7 @@ export function restoreCheckpoint(
     // Replay which nodes exist after the leaves and folds the checkpoint says are done.
     const plan = foldPlan(N);
     const live = new Set<number>();
-    for (let i = 0; i < c.leavesDone; i++) live.add(i);
+    for (let i = 0; i < c.foldedLeaves; i++) live.add(i);
     const doneNodes = new Set(c.msgs.map((m) => m.node));
     need(doneNodes.size === c.msgs.length, 'msgs: a fold appears twice');
     for (const [node, st] of plan.entries()) {
@@ -298,10 +301,8 @@ export function restoreCheckpoint(
       const inst = fromPlainInstance(hyperKzgCodec, d.witnessVars, f.inst);
       need(inst !== null, `frontier[${i}]: the instance does not decode`);
       need(inst.x.length === shape.nPublic, `frontier[${i}]: wrong number of inputs`);
-      need(f.W.length === d.T * d.m, `frontier[${i}]: the witness has the wrong size`);
-      // Az, Bz, Cz fold linearly with z = (W, x, u), so they are A·z, B·z and C·z.
-      const wit: AccWitness = { W: f.W, ...multiply(shape, k, f.W, inst.u, inst.x) };
-      return { id: f.id, inst: inst as AccInstance<HyperKzgCommitment>, wit };
+      need(frVecLength(f.W) === d.T * d.m, `frontier[${i}]: the witness has the wrong size`);
+      return { id: f.id, inst: inst as AccInstance<HyperKzgCommitment>, W: f.W };
     });
     return {
       ok: true,
@@ -312,6 +313,7 @@ export function restoreCheckpoint(
         leavesDone: c.leavesDone,
         comm2: c.comm2,
         xs: c.xs,
+        foldedLeaves: c.foldedLeaves,
         msgs: c.msgs,
         frontier,
       },

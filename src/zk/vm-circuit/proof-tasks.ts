@@ -5,7 +5,8 @@
  * same bytes (docs/protocol.md §10.6, docs/vm-circuit.md §5):
  *
  *   phase1   one segment's phase-1 commitment C1 (34-bit scalars)
- *   leaf     one segment's phase 2 from [α, γ]: C2, the lifted leaf core and its witness
+ *   leaf     one segment's phase 2 from [α, γ]: C2 and its public inputs
+ *   subtree  a block of leaves lifted at the tree's shared point, and the folds among them
  *   fold     one fold of the tree (field work only; commitments are combined by the caller)
  *   compress the Spartan compression of the root
  *
@@ -13,9 +14,9 @@
  * (where to load it from), never the points, and memoizes the loaded SRS per thread.
  */
 import type { Fr } from '../field/fr';
-import type { AccCore, AccWitness, FoldMessage } from '../folding/mova';
-import { proveFoldCore } from '../folding/mova';
-import { commitPhase, proveTwoPhaseLeafCore } from '../folding/two-phase';
+import type { AccCore, AccWitness, FoldMessage, FoldPoint } from '../folding/mova';
+import { leafWitness, liftCore, proveFoldCore } from '../folding/mova';
+import { commitPhase } from '../folding/two-phase';
 import { PlainAccInstance, fromPlainInstance, toPlainInstance } from '../folding/transfer';
 import type { AccInstance } from '../folding/mova';
 import { foldInstanceCommitments } from '../folding/mova';
@@ -28,7 +29,8 @@ import { devSrs } from '../srs/dev';
 import { readPtauFile } from '../srs/ptau';
 import type { Srs } from '../srs/types';
 import { vmBlock } from './memory';
-import { phase1Witness, segmentInstance } from './vm-witness';
+import { phase1Witness, segmentInstanceVec } from './vm-witness';
+import { frVecGet, frVecLength } from '../field/fr-vec';
 
 export type ProofTaskName = 'phase1' | 'leaf' | 'subtree' | 'fold' | 'compress';
 
@@ -75,18 +77,12 @@ export interface LeafInput {
   values: Float64Array;
   alpha: Fr;
   gamma: Fr;
-  /** headerDigest of the statement header. */
-  hd: Uint8Array;
-  comm1: Uint8Array;
-  /** The global challenge transcript's digest (drawChallenges). */
-  globalDigest: Uint8Array;
 }
 
+/** A segment's phase-2 commitment C2 and its public inputs (challenges and phase 2 filled in). */
 export interface LeafOutput {
   comm2: Uint8Array;
   x: Fr[];
-  core: AccCore;
-  wit: AccWitness;
 }
 
 export interface FoldInput {
@@ -131,24 +127,19 @@ export function phase1Task(srs: Srs, input: Phase1Input): Uint8Array {
 
 export function leafTask(srs: Srs, input: LeafInput): LeafOutput {
   const block = vmBlock();
-  const inst = segmentInstance(
+  const inst = segmentInstanceVec(
     { index: input.index, k: input.k, values: input.values },
     input.alpha,
     input.gamma,
     block,
   );
-  const comm2 = commitPhase(pcsOf(srs), block.shape, inst.W, 2).toBytes();
-  const ctx = { shape: block.shape, k: input.k, hd: input.hd };
-  const { core, wit } = proveTwoPhaseLeafCore(
-    ctx,
-    input.index,
-    inst.W,
-    inst.x,
-    input.comm1,
-    comm2,
-    input.globalDigest,
-  );
-  return { comm2, x: inst.x, core, wit };
+  // Π₂W: the phase-2 columns of every row, zeros elsewhere (docs/protocol.md §10.1).
+  const { m, phase2Columns = [] } = block.shape;
+  const part = new Array<Fr>(frVecLength(inst.W)).fill(0n);
+  for (let off = 0; off < part.length; off += m)
+    for (const j of phase2Columns) part[off + j] = frVecGet(inst.W, off + j);
+  const comm2 = pcsOf(srs).commit(part).toBytes();
+  return { comm2, x: inst.x };
 }
 
 export function foldTask(input: FoldInput): FoldOutput {
@@ -181,15 +172,17 @@ export interface SubtreeInput {
   /** The block's first leaf and its segment values, one per leaf. */
   from: number;
   values: Float64Array[];
+  /** Per leaf of the block: C1, C2 and the public inputs (as the point transcript absorbed them). */
   comm1: Uint8Array[];
+  comm2: Uint8Array[];
+  xs: Fr[][];
   alpha: Fr;
   gamma: Fr;
-  globalDigest: Uint8Array;
+  /** The tree's shared point (drawPoint over every leaf). */
+  point: FoldPoint;
 }
 
 export interface SubtreeOutput {
-  /** Per leaf of the block: C2 and the public inputs. */
-  leaves: { comm2: Uint8Array; x: Fr[] }[];
   /** The canonical folds done inside the block, by plan index. */
   msgs: { node: number; msg: FoldMessage }[];
   /** Nodes of the block not consumed by a fold inside it (its root, or a few for a tail). */
@@ -199,11 +192,14 @@ export interface SubtreeOutput {
 /**
  * A block of consecutive leaves and every fold of the canonical tree whose two inputs lie in
  * the block, folded as soon as they are ready (so at most one pending node per level is held):
- * only the block's frontier and its witnesses leave the thread, not every leaf witness.
+ * only the block's frontier and its witnesses leave the thread, not every leaf witness. A
+ * leaf's witness is rebuilt from its segment values (deterministic, so it is the one its
+ * commitments were made to: the public inputs are compared to make sure).
  */
 export function subtreeTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
-  const { k, hd, from, values, steps } = input;
-  const shape = vmBlock().shape;
+  const { k, hd, from, values, steps, point } = input;
+  const block = vmBlock();
+  const shape = block.shape;
   const d = dimensions(shape, k);
   const pcs = pcsOf(srs);
   const ctx = { shape, k, hd };
@@ -214,14 +210,21 @@ export function subtreeTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
     if (c === null) throw new Error('subtree: invalid commitment');
     return c;
   };
-  const leaves: SubtreeOutput['leaves'] = [];
   const msgs: SubtreeOutput['msgs'] = [];
   for (let j = 0; j < values.length; j++) {
     const index = from + j;
-    const l = leafTask(srs, { ...input, index, values: values[j], comm1: input.comm1[j] });
-    leaves.push({ comm2: l.comm2, x: l.x });
-    insts.set(index, { ...l.core, comm: decode(input.comm1[j]), comm2: decode(l.comm2) });
-    wits.set(index, l.wit);
+    const seg = segmentInstanceVec(
+      { index, k, values: values[j] },
+      input.alpha,
+      input.gamma,
+      block,
+    );
+    const x = input.xs[j];
+    if (seg.x.length !== x.length || seg.x.some((v, p) => v !== x[p]))
+      throw new Error(`subtree: segment ${index} does not rebuild to its committed inputs`);
+    const core = liftCore(ctx, index, point, x);
+    insts.set(index, { ...core, comm: decode(input.comm1[j]), comm2: decode(input.comm2[j]) });
+    wits.set(index, leafWitness(ctx, seg.W, x, point.r));
     // Run every step of the block whose two inputs are ready (consumed inputs are deleted).
     for (let progress = true; progress;) {
       progress = false;
@@ -247,7 +250,7 @@ export function subtreeTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
   const frontier = [...insts.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([id, inst]) => ({ id, inst: toPlainInstance(inst), wit: wits.get(id) as AccWitness }));
-  return { leaves, msgs, frontier };
+  return { msgs, frontier };
 }
 
 /** Runs a named task (what a worker's entry point calls). `srs` is loaded only when needed. */

@@ -17,7 +17,7 @@
 import type { Fr } from '../field/fr';
 import { foldPlan } from '../folding/tree';
 import type { AccCore, AccInstance, AccWitness } from '../folding/mova';
-import { foldInstanceCommitments } from '../folding/mova';
+import { drawPoint, errorAt, foldInstanceCommitments, leafWitness } from '../folding/mova';
 import { drawChallenges } from '../folding/two-phase';
 import { PROTOCOL_VERSION, headerDigest } from '../folding/statement';
 import { fromPlainInstance, toPlainInstance } from '../folding/transfer';
@@ -41,6 +41,8 @@ import {
   CompressOutput,
   FoldInput,
   FoldOutput,
+  LeafInput,
+  LeafOutput,
   Phase1Input,
   SubtreeInput,
   SubtreeOutput,
@@ -124,7 +126,7 @@ const hex = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0'
 
 /** Strips the commitment objects (not structured-clone friendly) off an instance. */
 function coreOf(i: AccInstance<HyperKzgCommitment>): AccCore {
-  return { x: i.x, u: i.u, r: i.r, v: i.v, digest: i.digest, fresh: i.fresh };
+  return { x: i.x, u: i.u, r: i.r, v: i.v, digest: i.digest };
 }
 
 /** Checks the segment size against the limits and the SRS. */
@@ -266,52 +268,100 @@ export async function proveProgram(
     comm1.map((c, i) => ({ comm1: c, x: x1[i] })),
   );
   const [alpha, gamma] = draw.challenges;
-  const saveCheckpoint = (c: Omit<ProveCheckpoint, 'hd' | 'k' | 'segments' | 'comm1' | 'x1'>) =>
-    cps.save?.(encodeCheckpoint({ hd, k, segments: N, comm1, x1, ...c }), c.position);
-  if (!from0)
-    saveCheckpoint({
-      position: { stage: 'executing', done: N, total: N },
-      leavesDone: 0,
-      comm2: [],
-      xs: [],
-      msgs: [],
-      frontier: [],
-    });
-  lap('phase1Ms');
-
-  // Phase 2 and the fold tree, streamed: a wave of leaf blocks (below), then every fold whose
-  // inputs are ready (the folds of one wave run in parallel). The tree and its node numbers are
-  // the canonical ones (foldPlan), so the order of work does not change a byte of the proof, and
-  // at most a wave of blocks plus one pending node per level is held.
   const folds = foldPlan(N);
-  const foldTotal = N + folds.length;
-  const pcs = new HyperKZG(srs);
-  const insts: AccInstance<HyperKzgCommitment>[] = [];
-  const wits = new Map<number, AccWitness>();
-  const leafC2: HyperKzgCommitment[] = new Array(N);
-  const xs: Fr[][] = new Array(N);
+  // Folding progress counts phase-2 commitments, lifted leaves and folds.
+  const foldTotal = 2 * N + folds.length;
+  const leafC2: Uint8Array[] = from0 ? from0.comm2 : [];
+  const xs: Fr[][] = from0 ? from0.xs : [];
   const msgs: FoldOutput['msg'][] = new Array(folds.length);
   const pending = new Set(folds.map((_, j) => j));
-  // Leaves [0, start) and the folds among them come from the checkpoint, if any.
-  const start = from0 ? from0.leavesDone : 0;
+  const insts: AccInstance<HyperKzgCommitment>[] = [];
+  const wits = new Map<number, AccWitness>();
+  // Leaves [0, start) are lifted and their folds done (from the checkpoint, if any).
+  const start = from0 ? from0.foldedLeaves : 0;
   if (from0) {
-    for (let i = 0; i < start; i++) {
-      leafC2[i] = decode(from0.comm2[i]);
-      xs[i] = from0.xs[i];
-    }
     for (const m of from0.msgs) {
       msgs[m.node] = m.msg;
       pending.delete(m.node);
     }
+  }
+  let lastSave = performance.now();
+  const intervalMs = cps.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
+  const saveCheckpoint = (position: CheckpointPosition): void => {
+    if (!cps.save) return;
+    const live = [...wits.keys()].sort((a, b) => a - b);
+    const c: ProveCheckpoint = {
+      hd,
+      k,
+      segments: N,
+      position,
+      comm1,
+      x1,
+      leavesDone: leafC2.length,
+      comm2: leafC2,
+      xs,
+      foldedLeaves,
+      msgs: [...msgs.entries()]
+        .filter(([j, m]) => m !== undefined && !pending.has(j))
+        .map(([node, msg]) => ({ node, msg })),
+      frontier: live.map((id) => ({
+        id,
+        inst: toPlainInstance(insts[id]),
+        W: (wits.get(id) as AccWitness).W,
+      })),
+    };
+    cps.save(encodeCheckpoint(c), position);
+    lastSave = performance.now();
+  };
+  let foldedLeaves = start;
+  if (!from0) saveCheckpoint({ stage: 'executing', done: N, total: N });
+  lap('phase1Ms');
+
+  // Phase 2: every segment's C2 and public inputs (the point needs all of them before a fold).
+  done = leafC2.length;
+  progress('folding', done + start + (folds.length - pending.size), foldTotal);
+  for (let from = leafC2.length; from < N; from += chunk) {
+    check();
+    const ids = chunks(from);
+    const outs = await executor.map<LeafInput, LeafOutput>(
+      'leaf',
+      ids.map((i) => ({ index: i, k, values: segmentValues(run, i).values, alpha, gamma })),
+      { signal, onDone: () => progress('folding', ++done, foldTotal) },
+    );
+    for (const o of outs) {
+      leafC2.push(o.comm2);
+      xs.push(o.x);
+    }
+    if (leafC2.length < N && performance.now() - lastSave >= intervalMs)
+      saveCheckpoint({ stage: 'folding', done, total: foldTotal });
+  }
+  const point = drawPoint(
+    ctx,
+    comm1.map((c, i) => ({ comm: c, comm2: leafC2[i], x: xs[i] })),
+    draw.digest,
+  );
+  if (from0) {
     for (const f of from0.frontier) {
+      const wit = leafWitness(ctx, f.W, f.inst.x, point.r, f.inst.u);
+      // A node from a checkpoint must still be what it claims (Ẽ(r) = v for its witness):
+      // a damaged one would only show at the verifier, after the rest of the proof was paid for.
+      if (errorAt(wit, f.inst.u, point.r) !== f.inst.v)
+        throw new Error(`checkpoint node ${f.id} is not a satisfied accumulator (Ẽ(r) ≠ v)`);
       insts[f.id] = f.inst;
-      wits.set(f.id, f.wit);
+      wits.set(f.id, wit);
     }
   }
-  done = start + folds.length - pending.size;
+  if (!from0 || from0.leavesDone < N) saveCheckpoint({ stage: 'folding', done, total: foldTotal });
+  lap('phase2Ms');
+
+  // The leaves at the shared point and the fold tree, streamed: a wave of leaf blocks (below),
+  // then every fold whose inputs are ready (the folds of one wave run in parallel). The tree
+  // and its node numbers are the canonical ones (foldPlan), so the order of work does not
+  // change a byte of the proof, and at most a wave of blocks plus one pending node per level
+  // is held.
+  done = N + start + folds.length - pending.size;
   progress('folding', done, foldTotal);
-  let phase2Ms = 0;
-  let foldMs = 0;
+  const pcs = new HyperKZG(srs);
   // Blocks of B consecutive leaves (aligned: each is a subtree of the canonical tree, or the
   // tail's few subtrees); a task makes a block's leaves and folds them, so only its frontier
   // and their witnesses cross threads. The segment values of a block in flight are
@@ -335,30 +385,9 @@ export async function proveProgram(
       blockSteps.set(b, list);
     }
   });
-  let lastSave = performance.now();
-  const intervalMs = cps.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
-  const saveFolding = (leavesDone: number): void => {
-    if (!cps.save) return;
-    const live = [...wits.keys()].sort((a, b) => a - b);
-    saveCheckpoint({
-      position: { stage: 'folding', done, total: foldTotal },
-      leavesDone,
-      comm2: leafC2.slice(0, leavesDone).map((c) => c.toBytes()),
-      xs: xs.slice(0, leavesDone),
-      msgs: [...msgs.entries()]
-        .filter(([j, m]) => m !== undefined && !pending.has(j))
-        .map(([node, msg]) => ({ node, msg })),
-      frontier: live.map((id) => ({
-        id,
-        inst: toPlainInstance(insts[id]),
-        W: (wits.get(id) as AccWitness).W,
-      })),
-    });
-    lastSave = performance.now();
-  };
+  let foldMs = 0;
   for (let from = start; from < N || pending.size > 0; from += B * conc) {
     check();
-    const ta = performance.now();
     const blocks: number[][] = [];
     for (let b0 = from; b0 < Math.min(N, from + B * conc); b0 += B)
       blocks.push(Array.from({ length: Math.min(B, N - b0) }, (_, j) => b0 + j));
@@ -371,9 +400,11 @@ export async function proveProgram(
         from: ids[0],
         values: ids.map((i) => segmentValues(run, i).values),
         comm1: ids.map((i) => comm1[i]),
+        comm2: ids.map((i) => leafC2[i]),
+        xs: ids.map((i) => xs[i]),
         alpha,
         gamma,
-        globalDigest: draw.digest,
+        point,
       })),
       {
         signal,
@@ -384,13 +415,7 @@ export async function proveProgram(
         },
       },
     );
-    outs.forEach((o, j) => {
-      const ids = blocks[j];
-      o.leaves.forEach((l, t) => {
-        const i = ids[t];
-        leafC2[i] = decode(l.comm2);
-        xs[i] = l.x;
-      });
+    outs.forEach((o) => {
       for (const m of o.msgs) {
         msgs[m.node] = m.msg;
         pending.delete(m.node);
@@ -402,8 +427,7 @@ export async function proveProgram(
         wits.set(f.id, f.wit);
       }
     });
-    const tb = performance.now();
-    phase2Ms += tb - ta;
+    foldedLeaves = Math.min(N, from + B * conc);
     for (;;) {
       const wave = [...pending].filter((j) => wits.has(folds[j].left) && wits.has(folds[j].right));
       if (wave.length === 0) break;
@@ -441,12 +465,11 @@ export async function proveProgram(
         pending.delete(j);
       });
     }
-    foldMs += performance.now() - tb;
-    const leavesDone = Math.min(N, from + B * conc);
-    if (pending.size === 0 || performance.now() - lastSave >= intervalMs) saveFolding(leavesDone);
-    if (leavesDone >= N && pending.size > 0) throw new Error('fold tree left unfinished');
+    if (pending.size === 0 || performance.now() - lastSave >= intervalMs)
+      saveCheckpoint({ stage: 'folding', done: Math.min(done, foldTotal), total: foldTotal });
+    if (foldedLeaves >= N && pending.size > 0) throw new Error('fold tree left unfinished');
   }
-  timings.phase2Ms = phase2Ms;
+  foldMs = performance.now() - t;
   timings.foldMs = foldMs;
   t = performance.now();
   const rootId = N === 1 ? 0 : 2 * N - 2;
@@ -465,7 +488,7 @@ export async function proveProgram(
     header,
     {
       leafComms: comm1.map(decode),
-      leafComms2: leafC2,
+      leafComms2: leafC2.map(decode),
       msgs,
     },
     xs,

@@ -11,6 +11,7 @@
  * alone, so a test that edits them gets the phase 2 an honest algorithm would commit to.
  */
 import { Fr, FR_MODULUS } from '../field/fr';
+import { FrVec, frVecSet, frVecToBigints, frVecZeros } from '../field/fr-vec';
 import { Machine, MachineOptions, RunResult } from '../../vm/machine';
 import { ProgramImage } from '../../vm/program-image';
 import { resolveMemoryLimits } from '../../vm/memory-map';
@@ -765,6 +766,14 @@ export interface SegmentInstance {
   readonly publics: SegmentPublics;
 }
 
+/** A segment instance with W as a flat vector (what the folding prover works on). */
+export interface SegmentInstanceVec {
+  readonly k: number;
+  readonly W: FrVec;
+  readonly x: Fr[];
+  readonly publics: SegmentPublics;
+}
+
 /**
  * Phase 2 of segment `seg` from its phase-1 values and the challenges: fingerprints, factors and
  * running products; then W and the public inputs (boundary values read off the rows).
@@ -775,21 +784,32 @@ export function segmentInstance(
   gamma: Fr,
   block: VmBlock = vmBlock(),
 ): SegmentInstance {
+  const s = segmentInstanceVec(seg, alpha, gamma, block);
+  return { ...s, W: frVecToBigints(s.W) };
+}
+
+/** segmentInstance with W as a flat vector: no bigint per witness entry. */
+export function segmentInstanceVec(
+  seg: SegmentWitness1,
+  alpha: Fr,
+  gamma: Fr,
+  block: VmBlock = vmBlock(),
+): SegmentInstanceVec {
   const T = 2 ** seg.k;
   const m = block.shape.m;
   const M = block.mem;
   const v = seg.values;
-  const W = new Array<Fr>(T * m);
-  for (let i = 0; i < v.length; i++) W[i] = fr(v[i]);
+  const W = valuesVec(v);
+  const set = (i: number, x: Fr): void => frVecSet(W, i, x);
   const slots = slotsOf(block);
   const tag = BigInt(WRITE_TAG);
   let execProd = 1n;
   let sortedProd = 1n;
   for (let t = 0; t < T; t++) {
     const off = t * m;
-    const aG = (alpha * W[off + M.g]) % P;
-    W[off + M.alphaG] = aG;
-    W[off + M.prevExecProd] = execProd;
+    const aG = (alpha * fr(v[off + M.g])) % P;
+    set(off + M.alphaG, aG);
+    set(off + M.prevExecProd, execProd);
     for (let s = 0; s < SLOTS; s++) {
       const cs = slots[s];
       const e = M.exec[s];
@@ -799,21 +819,21 @@ export function segmentInstance(
       const active = fr(evalAt(cs.active, v, off));
       const f = (1n + active * ((gamma - phi - 1n + 2n * P) % P)) % P;
       execProd = (execProd * f) % P;
-      W[off + e.c] = c;
-      W[off + e.f] = f;
-      W[off + e.prod] = execProd;
+      set(off + e.c, c);
+      set(off + e.f, f);
+      set(off + e.prod, execProd);
     }
-    W[off + M.prevSortedProd] = sortedProd;
+    set(off + M.prevSortedProd, sortedProd);
     for (const s of M.sorted) {
-      const aTs = (alpha * W[off + s.ts]) % P;
-      const c = (alpha * ((W[off + s.value] + aTs) % P)) % P;
-      const phi = (W[off + s.key] + W[off + s.isWrite] * tag + c) % P;
-      const f = (1n + W[off + s.active] * ((gamma - phi - 1n + 2n * P) % P)) % P;
+      const aTs = (alpha * fr(v[off + s.ts])) % P;
+      const c = (alpha * ((fr(v[off + s.value]) + aTs) % P)) % P;
+      const phi = (fr(v[off + s.key]) + fr(v[off + s.isWrite]) * tag + c) % P;
+      const f = (1n + fr(v[off + s.active]) * ((gamma - phi - 1n + 2n * P) % P)) % P;
       sortedProd = (sortedProd * f) % P;
-      W[off + s.alphaTs] = aTs;
-      W[off + s.c] = c;
-      W[off + s.f] = f;
-      W[off + s.prod] = sortedProd;
+      set(off + s.alphaTs, aTs);
+      set(off + s.c, c);
+      set(off + s.f, f);
+      set(off + s.prod, sortedProd);
     }
   }
   const publics: Record<VmPublicName, Fr> = {
@@ -824,6 +844,23 @@ export function segmentInstance(
     sortedProd,
   };
   return { k: seg.k, W, x: VM_PUBLIC_INPUTS.map((name) => publics[name]), publics };
+}
+
+/**
+ * Segment values as field elements in a flat vector: non-negative integers below 2^53 (every
+ * honest value is below 2^34) go in as two limbs; anything else through `fr` (reduced mod r).
+ */
+function valuesVec(v: Float64Array): FrVec {
+  const W = frVecZeros(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x === 0) continue;
+    if (x > 0 && x <= Number.MAX_SAFE_INTEGER && Number.isInteger(x)) {
+      W[8 * i] = x % 4294967296;
+      W[8 * i + 1] = Math.floor(x / 4294967296);
+    } else frVecSet(W, i, fr(x));
+  }
+  return W;
 }
 
 /**

@@ -65,33 +65,33 @@ export interface FrKernels {
   frMul(r: number, a: number, b: number): void;
   frToMontBatch(ptr: number, n: number): void;
   frFromMontBatch(ptr: number, n: number): void;
-  /** Ẽ(a + X·d) for E = Az∘Bz − u·Cz: nv + 1 canonical coefficients left at s. */
-  errorLine(
-    az: number,
-    bz: number,
-    cz: number,
-    nv: number,
-    u: number,
-    a: number,
-    d: number,
-    s: number,
+  /** eq(r, ·) over {0,1}^nv in Montgomery form at `out` (`point`: nv Montgomery elements). */
+  eqTable(point: number, nv: number, out: number): void;
+  /** Σ eq_i·(a1_i·b2_i + a2_i·b1_i), left canonical at `out` (eq Montgomery, vectors canonical). */
+  crossDot(
+    eq: number,
+    a1: number,
+    b1: number,
+    a2: number,
+    b2: number,
+    n: number,
+    out: number,
   ): void;
-  /** T̃(point) for the fold's cross term, left canonical at s. */
-  crossEval(
-    az1: number,
-    bz1: number,
-    cz1: number,
-    az2: number,
-    bz2: number,
-    cz2: number,
-    nv: number,
-    u1: number,
-    u2: number,
-    point: number,
-    s: number,
+  /** Σ eq_i·v_i, left canonical at `out`. */
+  dotEq(eq: number, v: number, n: number, out: number): void;
+  /** out (T·q, zeroed) += M·z for a uniform block's entries (assembly/r1cs.ts). */
+  matVec(
+    z: number,
+    T: number,
+    m: number,
+    q: number,
+    ent: number,
+    nEnt: number,
+    coeffs: number,
+    konst: number,
+    konstLast: number,
+    out: number,
   ): void;
-  /** p̃(point) for a canonical vector of 2^nv entries (point Montgomery), left canonical at s. */
-  mleEval(v: number, nv: number, point: number, s: number): void;
   /** a ← a + ρ·b over n elements (ρ Montgomery). */
   foldVecs(a: number, b: number, n: number, rho: number): void;
 }

@@ -7,7 +7,8 @@
  * one linear memory.
  */
 export { frAdd, frSub, frMul, frToMontBatch, frFromMontBatch } from './fr';
-export { errorLine, crossEval, mleEval, foldVecs } from './fold';
+export { eqTable, crossDot, dotEq, foldVecs } from './fold';
+export { matVec } from './r1cs';
 
 /** First free byte of linear memory after the static data. */
 export function heapBase(): usize {

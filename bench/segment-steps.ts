@@ -1,0 +1,109 @@
+/**
+ * Where one segment's proving time goes, step by step (docs/performance.md): the zkVM
+ * prover's per-segment work on real segments of the SHA-256 guest (1 KiB of input), each
+ * step timed on its own, medians over a few segments.
+ *
+ *   npm run bench:zk:segment [-- --k 9 --segments 4]
+ *
+ * Steps: segment values (the circuit rows of one segment), the phase-1 witness and its
+ * commitment C1 (34-bit scalars), phase 2 with its commitment C2 (full-size scalars), the
+ * lifted leaf's witness (Az, Bz, Cz and C̃z(r)), and folds: two leaves, then two
+ * accumulated nodes. Every fold's output is checked (its claim is its witness's error at
+ * the point, STYLE.md #6) before a time is printed.
+ */
+import { readFileSync } from 'node:fs';
+import { loadElf } from '../src/vm/elf-loader';
+import { resolveMemoryLimits } from '../src/vm/memory-map';
+import { devSrs } from '../src/zk/srs';
+import { vmBlock } from '../src/zk/vm-circuit/memory';
+import {
+  circuitRows,
+  layoutRun,
+  phase1Witness,
+  segmentInstanceVec,
+  segmentValues,
+} from '../src/zk/vm-circuit/vm-witness';
+import { leafTask, phase1Task } from '../src/zk/vm-circuit/proof-tasks';
+import {
+  AccCore,
+  AccWitness,
+  errorAt,
+  leafWitness,
+  liftCore,
+  proveFoldCore,
+} from '../src/zk/folding/mova';
+import { FR_MODULUS } from '../src/zk/field/fr';
+import { guestCase } from '../test/vm/guest-cases';
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : dflt;
+}
+
+const k = Number(arg('k', '9'));
+const count = Number(arg('segments', '4'));
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const times = new Map<string, number[]>();
+function timed<T>(name: string, f: () => T): T {
+  const t0 = performance.now();
+  const out = f();
+  const list = times.get(name) ?? [];
+  list.push(performance.now() - t0);
+  times.set(name, list);
+  return out;
+}
+
+let s = 1;
+const input = Uint8Array.from({ length: 1024 }, () => {
+  s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+  return s >>> 24;
+});
+const g = guestCase('sha256', input);
+const image = loadElf(readFileSync(g.elf));
+const limits = resolveMemoryLimits({});
+const { rows, result } = circuitRows(image, {
+  publicInput: g.publicInput,
+  privateInput: g.privateInput,
+  limits,
+  cycleLimit: 1e8,
+});
+const run = layoutRun(rows, image, limits.memoryTop, result.exitCode ?? 0, k);
+const srs = devSrs({ maxVars: k + 10 });
+const block = vmBlock();
+const ctx = { shape: block.shape, k, hd: new Uint8Array(32).fill(3) };
+// Stand-ins for the transcript's challenges and point (the costs do not depend on them).
+const alpha = 123456789n;
+const gamma = 987654321n;
+const r = Array.from({ length: k + 10 }, (_, j) => BigInt(j * 7919 + 13) ** 9n % FR_MODULUS);
+const point = { r, digest: new Uint8Array(32) };
+
+const leaves: { core: AccCore; wit: AccWitness }[] = [];
+const first = Math.min(10, run.segments - count);
+for (let i = first; i < first + count; i++) {
+  const values = timed('segment values', () => segmentValues(run, i).values);
+  timed('phase 1: witness + C1', () => phase1Task(srs, { k, values }));
+  timed('  (phase-1 witness alone)', () => phase1Witness({ index: i, k, values }, block));
+  timed('phase 2: columns + C2', () => leafTask(srs, { index: i, k, values, alpha, gamma }));
+  const inst = timed('  (phase-2 columns alone)', () =>
+    segmentInstanceVec({ index: i, k, values }, alpha, gamma, block),
+  );
+  const wit = timed('leaf witness (Az, Bz, Cz, C̃z(r))', () => leafWitness(ctx, inst.W, inst.x, r));
+  leaves.push({ core: liftCore(ctx, i, point, inst.x), wit });
+}
+const level: { core: AccCore; wit: AccWitness }[] = [];
+for (let j = 0; j + 1 < leaves.length; j += 2) {
+  const [a, b] = [leaves[j], leaves[j + 1]];
+  const o = timed('fold: leaf + leaf', () => proveFoldCore(ctx, j, a.core, a.wit, b.core, b.wit));
+  level.push({ core: o.core, wit: o.wit });
+}
+for (let j = 0; j + 1 < level.length; j += 2) {
+  const [a, b] = [level[j], level[j + 1]];
+  const o = timed('fold: node + node', () => proveFoldCore(ctx, j, a.core, a.wit, b.core, b.wit));
+  if (errorAt(o.wit, o.core.u, r) !== o.core.v) throw new Error('fold output is not satisfied');
+}
+console.log(
+  `one segment of sha256 (1 KiB), k = ${k} (2^${k + 10} witness entries), medians of ` +
+    `${count} segments (folds: ${count >> 1} and ${count >> 2}); node ${process.version}`,
+);
+for (const [name, xs] of times)
+  console.log(`  ${name.padEnd(36)} ${median(xs).toFixed(1).padStart(8)} ms`);
