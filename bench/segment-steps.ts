@@ -33,6 +33,8 @@ import {
   proveFoldCore,
 } from '../src/zk/folding/mova';
 import { FR_MODULUS } from '../src/zk/field/fr';
+import { chainSession } from '../src/zk/folding/fold-kernel';
+import { multiplyInMemory, multiplyVec } from '../src/zk/folding/products';
 import { guestCase } from '../test/vm/guest-cases';
 
 function arg(name: string, dflt: string): string {
@@ -41,7 +43,7 @@ function arg(name: string, dflt: string): string {
 }
 
 const k = Number(arg('k', '9'));
-const count = Number(arg('segments', '4'));
+const count = Number(arg('segments', '6'));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const times = new Map<string, number[]>();
 function timed<T>(name: string, f: () => T): T {
@@ -100,6 +102,24 @@ for (let j = 0; j + 1 < level.length; j += 2) {
   const [a, b] = [level[j], level[j + 1]];
   const o = timed('fold: node + node', () => proveFoldCore(ctx, j, a.core, a.wit, b.core, b.wit));
   if (errorAt(o.wit, o.core.u, r) !== o.core.v) throw new Error('fold output is not satisfied');
+}
+// A chain, as the prover folds it: one accumulator in WebAssembly memory, leaves streamed in.
+{
+  const chain = chainSession(r, block.shape, k, multiplyInMemory, (W, x) =>
+    multiplyVec(block.shape, k, W, 1n, x),
+  );
+  for (let i = first; i < first + count; i++) {
+    const values = segmentValues(run, i).values;
+    const inst = timed('chain: phase-2 columns (W)', () =>
+      segmentInstanceVec({ index: i, k, values }, alpha, gamma, block),
+    );
+    timed('chain: load leaf (Az, Bz, Cz, C̃z(r))', () => chain.loadLeaf(inst.W, inst.x));
+    if (i === first) chain.takeLeaf();
+    else {
+      timed('chain: cross term', () => chain.cross());
+      timed('chain: fold into the accumulator', () => chain.fold(5n));
+    }
+  }
 }
 console.log(
   `one segment of sha256 (1 KiB), k = ${k} (2^${k + 10} witness entries), medians of ` +

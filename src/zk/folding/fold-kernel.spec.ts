@@ -12,18 +12,20 @@ import { dimensions, multiply } from '../r1cs/uniform';
 import { fibonacciCircuit } from '../r1cs/examples';
 import { vmBlock } from '../vm-circuit/memory';
 import {
+  chainSession,
   evaluateAtPoint,
   fieldBackendFromEnv,
   foldSession,
   getFieldBackend,
   setFieldBackend,
 } from './fold-kernel';
-import { multiplyVec } from './products';
+import { multiplyInMemory, multiplyVec } from './products';
 import {
   AccCore,
   AccWitness,
   FoldContext,
   errorAt,
+  foldCore,
   honestFoldMessage,
   leafWitness,
   liftCore,
@@ -267,5 +269,56 @@ describe('ZKVM_FIELD_BACKEND', () => {
     expect(fieldBackendFromEnv('', 'wasm')).toBe('wasm');
     expect(fieldBackendFromEnv(undefined, undefined)).toBe('wasm');
     expect(() => fieldBackendFromEnv('gpu', undefined)).toThrow(/ZKVM_FIELD_BACKEND/);
+  });
+});
+
+describe('a chain session (accumulator resident, leaves streamed) equals folding leaf by leaf', () => {
+  it('on both backends, for the Fibonacci circuit', () => {
+    const k = 2;
+    const d = dimensions(fib.shape, k);
+    const ctx: FoldContext = { shape: fib.shape, k, hd: new Uint8Array(32).fill(5) };
+    const rand = rng(3);
+    const r = Array.from({ length: d.rowVars }, rand);
+    const point = { r, digest: new Uint8Array(32).fill(8) };
+    const segs = [0, 1, 2, 3, 4].map((i) => fib.witness(k, i));
+    // Reference: proveFoldCore on whole witnesses, bigint backend.
+    const ref = withBackend('bigint', () => {
+      let acc = {
+        core: liftCore(ctx, 0, point, segs[0].x),
+        wit: leafWitness(ctx, segs[0].W, segs[0].x, r),
+      };
+      const ts: Fr[] = [];
+      for (let i = 1; i < segs.length; i++) {
+        const core = liftCore(ctx, i, point, segs[i].x);
+        const wit = leafWitness(ctx, segs[i].W, segs[i].x, r);
+        const o = proveFoldCore(ctx, i, acc.core, acc.wit, core, wit);
+        ts.push(o.msg.t);
+        acc = { core: o.core, wit: o.wit };
+      }
+      return { ts, acc };
+    });
+    for (const b of ['bigint', 'wasm'] as const) {
+      withBackend(b, () => {
+        const chain = chainSession(r, fib.shape, k, multiplyInMemory, (W, x) =>
+          multiplyVec(fib.shape, k, W, 1n, x),
+        );
+        let core = liftCore(ctx, 0, point, segs[0].x);
+        let cz = chain.loadLeaf(frVecFromBigints(segs[0].W), segs[0].x);
+        chain.takeLeaf();
+        for (let i = 1; i < segs.length; i++) {
+          const leaf = liftCore(ctx, i, point, segs[i].x);
+          const lcz = chain.loadLeaf(frVecFromBigints(segs[i].W), segs[i].x);
+          const t = (((chain.cross() - core.u * lcz - cz) % R) + R) % R;
+          expect(t).toBe(ref.ts[i - 1]);
+          const res = foldCore(ctx, i, core, leaf, { t });
+          if (!res.ok) throw new Error('fold rejected');
+          chain.fold(res.rho);
+          cz = (cz + res.rho * lcz) % R;
+          core = res.core;
+        }
+        expect(core).toEqual(ref.acc.core);
+        expect({ ...chain.vectors(), cz }).toEqual(ref.acc.wit);
+      });
+    }
   });
 });

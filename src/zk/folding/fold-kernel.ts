@@ -21,6 +21,7 @@ import { FrVec, LIMBS, frVecGet, frVecLength, frVecSet, frVecZeros } from '../fi
 import { eqTable } from '../poly/multilinear';
 import { FrKernels, ensureBytes, tryLoadFrKernels } from '../wasm/kernels';
 import { MSM_BACKEND_ENV } from '../msm';
+import { UniformShape, dimensions } from '../r1cs/uniform';
 
 export const FIELD_BACKEND_ENV = 'ZKVM_FIELD_BACKEND';
 
@@ -231,6 +232,174 @@ function wasmSession(
         out.push(new Uint32Array(k.memory.buffer, ptrs[j], len).slice());
       }
       return { W: out[0], Az: out[1], Bz: out[2] };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// A chain: one accumulator folding leaf after leaf
+
+/**
+ * A chain of the fold tree (tree.ts, FOLD_CHAIN) in one thread: the accumulator stays where it
+ * is (WebAssembly memory) while leaves stream through it; a leaf's Az, Bz, Cz are computed
+ * next to it, and a fold adds ρ·leaf to the accumulator where the leaf is non-zero. Valid
+ * until the next kernel call on its thread that is not its own.
+ */
+export interface ChainSession {
+  /** Loads a leaf's W (u = 1, inputs x) and computes its Az, Bz, Cz; returns C̃z(r). */
+  loadLeaf(W: FrVec, x: readonly Fr[]): Fr;
+  /** The loaded leaf becomes the accumulator (the first leaf of a chain). */
+  takeLeaf(): void;
+  /** Loads given vectors as the accumulator (a chain that continues an earlier node). */
+  setAccumulator(v: FoldVectors): void;
+  /** Σ_i eq(r, i)·(Az_acc,i·Bz_leaf,i + Az_leaf,i·Bz_acc,i). */
+  cross(): Fr;
+  /** acc ← acc + ρ·leaf. */
+  fold(rho: Fr): void;
+  /** A copy of the accumulator's vectors. */
+  vectors(): FoldVectors;
+}
+
+/** A chain session for segments of 2^k steps of `shape`, at the point r. */
+export function chainSession(
+  r: readonly Fr[],
+  shape: UniformShape,
+  k: number,
+  multiplyInMemory: MultiplyInMemory,
+  multiplyVec: (W: FrVec, x: readonly Fr[]) => { Az: FrVec; Bz: FrVec; Cz: FrVec },
+): ChainSession {
+  const d = dimensions(shape, k);
+  if (2 ** d.rowVars !== 2 ** r.length)
+    throw new RangeError(`chain: ${r.length} point coordinates for 2^${d.rowVars} rows`);
+  if (backend === 'wasm') {
+    const kern = tryLoadFrKernels();
+    if (kern) return wasmChain(kern, r, shape, k, d.T * d.m, d.T * d.q, multiplyInMemory);
+  }
+  return jsChain(r, multiplyVec);
+}
+
+/** products.ts's in-memory mat-vec (passed in: products.ts depends on this module). */
+export type MultiplyInMemory = (
+  k: FrKernels,
+  shape: UniformShape,
+  kLog: number,
+  u: Fr,
+  x: readonly Fr[],
+  zPtr: number,
+  outs: readonly [number, number, number],
+  scratch: number,
+) => void;
+
+function jsChain(
+  r: readonly Fr[],
+  multiplyVec: (W: FrVec, x: readonly Fr[]) => { Az: FrVec; Bz: FrVec; Cz: FrVec },
+): ChainSession {
+  let acc: FoldVectors | null = null;
+  let leaf: FoldVectors | null = null;
+  const need = <T>(v: T | null, what: string): T => {
+    if (v === null) throw new Error(`chain: no ${what}`);
+    return v;
+  };
+  return {
+    loadLeaf(W, x) {
+      const p = multiplyVec(W, x);
+      leaf = { W, Az: p.Az, Bz: p.Bz };
+      return evaluateAtPoint(r, p.Cz);
+    },
+    takeLeaf() {
+      acc = need(leaf, 'leaf');
+      leaf = null;
+    },
+    setAccumulator(v) {
+      acc = v;
+    },
+    cross() {
+      return foldSession(r, need(acc, 'accumulator'), need(leaf, 'leaf')).cross();
+    },
+    fold(rho) {
+      acc = foldSession(r, need(acc, 'accumulator'), need(leaf, 'leaf')).fold(rho);
+      leaf = null;
+    },
+    vectors() {
+      const a = need(acc, 'accumulator');
+      return { W: a.W.slice(), Az: a.Az.slice(), Bz: a.Bz.slice() };
+    },
+  };
+}
+
+function wasmChain(
+  k: FrKernels,
+  r: readonly Fr[],
+  shape: UniformShape,
+  kLog: number,
+  nW: number,
+  n: number,
+  multiplyInMemory: MultiplyInMemory,
+): ChainSession {
+  const eq = wasmEq(k, r);
+  // After the eq table: two sets of (W, Az, Bz) that swap roles, the leaf's Cz, two scalars,
+  // then the mat-vec's tables.
+  let p = eq.end;
+  const region = (len: number): number => {
+    const at = p;
+    p = align16(p + len * BYTES);
+    return at;
+  };
+  let acc = { W: region(nW), A: region(n), B: region(n) };
+  let leaf = { W: region(nW), A: region(n), B: region(n) };
+  const leafC = region(n);
+  const scal = region(2);
+  const scratch = p;
+  ensureBytes(k, scratch);
+  let hasAcc = false;
+  let hasLeaf = false;
+  const read = (ptr: number): Fr => frVecGet(new Uint32Array(k.memory.buffer, ptr, LIMBS), 0);
+  return {
+    loadLeaf(W, x) {
+      if (W.length !== nW * LIMBS) throw new RangeError('chain: leaf witness size');
+      new Uint32Array(k.memory.buffer, leaf.W, W.length).set(W);
+      multiplyInMemory(k, shape, kLog, 1n, x, leaf.W, [leaf.A, leaf.B, leafC], scratch);
+      k.dotEq(eq.ptr, leafC, n, scal);
+      hasLeaf = true;
+      return read(scal);
+    },
+    takeLeaf() {
+      if (!hasLeaf) throw new Error('chain: no leaf');
+      [acc, leaf] = [leaf, acc];
+      hasAcc = true;
+      hasLeaf = false;
+    },
+    setAccumulator(v) {
+      if (v.W.length !== nW * LIMBS || v.Az.length !== n * LIMBS || v.Bz.length !== n * LIMBS)
+        throw new RangeError('chain: accumulator sizes');
+      const buf = k.memory.buffer;
+      new Uint32Array(buf, acc.W, v.W.length).set(v.W);
+      new Uint32Array(buf, acc.A, v.Az.length).set(v.Az);
+      new Uint32Array(buf, acc.B, v.Bz.length).set(v.Bz);
+      hasAcc = true;
+    },
+    cross() {
+      if (!hasAcc || !hasLeaf) throw new Error('chain: cross term needs an accumulator and a leaf');
+      // Leaf as the second side: the kernel tests the second side's zeros first.
+      k.crossDot(eq.ptr, acc.A, acc.B, leaf.A, leaf.B, n, scal + BYTES);
+      return read(scal + BYTES);
+    },
+    fold(rho) {
+      if (!hasAcc || !hasLeaf) throw new Error('chain: fold needs an accumulator and a leaf');
+      writeMont(k, scal, [rho]);
+      k.foldVecs(acc.W, leaf.W, nW, scal);
+      k.foldVecs(acc.A, leaf.A, n, scal);
+      k.foldVecs(acc.B, leaf.B, n, scal);
+      hasLeaf = false;
+    },
+    vectors() {
+      if (!hasAcc) throw new Error('chain: no accumulator');
+      const buf = k.memory.buffer;
+      return {
+        W: new Uint32Array(buf, acc.W, nW * LIMBS).slice(),
+        Az: new Uint32Array(buf, acc.A, n * LIMBS).slice(),
+        Bz: new Uint32Array(buf, acc.B, n * LIMBS).slice(),
+      };
     },
   };
 }

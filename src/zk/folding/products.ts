@@ -12,7 +12,7 @@
  */
 import { FR_MODULUS, Fr } from '../field/fr';
 import { FrVec, frVecFromBigints, frVecGet, frVecSet, frVecToBigints } from '../field/fr-vec';
-import { MatrixFamilies, UniformShape, dimensions, multiply } from '../r1cs/uniform';
+import { Dimensions, MatrixFamilies, UniformShape, dimensions, multiply } from '../r1cs/uniform';
 import { FrKernels, ensureBytes, tryLoadFrKernels } from '../wasm/kernels';
 import { freeMemory, getFieldBackend } from './fold-kernel';
 
@@ -83,7 +83,7 @@ function constants(
   return { konst: frVecFromBigints(every), konstLast: frVecFromBigints(last) };
 }
 
-/** Adds the boundary entries (steps 0 and T − 1 only) into `out`. */
+/** Adds the boundary entries (steps 0 and T − 1 only) into `out` (views or vectors). */
 function addBoundary(
   M: MatrixFamilies,
   T: number,
@@ -103,6 +103,14 @@ function addBoundary(
   }
 }
 
+function checkSizes(shape: UniformShape, d: Dimensions, wLength: number, x: readonly Fr[]): void {
+  if (wLength !== d.T * d.m * 8)
+    throw new RangeError(`witness has ${wLength / 8} entries, expected ${d.T * d.m}`);
+  if (x.length !== shape.nPublic) throw new RangeError(`expected ${shape.nPublic} public inputs`);
+  if (1 + x.length > d.T * d.m)
+    throw new RangeError('public inputs do not fit the I/O half of z (1 + ℓ > T·m)');
+}
+
 /** Az, Bz, Cz for z = (W, u, x), W a flat vector of T·m elements. */
 export function multiplyVec(
   shape: UniformShape,
@@ -112,68 +120,72 @@ export function multiplyVec(
   x: readonly Fr[],
 ): ProductVectors {
   const d = dimensions(shape, k);
-  if (W.length !== d.T * d.m * 8)
-    throw new RangeError(`witness has ${W.length / 8} entries, expected ${d.T * d.m}`);
-  if (x.length !== shape.nPublic) throw new RangeError(`expected ${shape.nPublic} public inputs`);
-  if (1 + x.length > d.T * d.m)
-    throw new RangeError('public inputs do not fit the I/O half of z (1 + ℓ > T·m)');
+  checkSizes(shape, d, W.length, x);
   const kern = getFieldBackend() === 'wasm' ? tryLoadFrKernels() : null;
   if (!kern) {
     const p = multiply(shape, k, frVecToBigints(W), u, x);
     return { Az: frVecFromBigints(p.Az), Bz: frVecFromBigints(p.Bz), Cz: frVecFromBigints(p.Cz) };
   }
-  const t = tablesOf(shape);
-  const mats = (['A', 'B', 'C'] as const).map((which) => ({
-    tab: t[which],
-    ...constants(shape, shape[which], u, x),
-  }));
-  const [Az, Bz, Cz] = wasmMatVec(kern, d.T, d.m, d.q, W, mats);
-  addBoundary(shape.A, d.T, d.m, d.q, W, u, x, Az);
-  addBoundary(shape.B, d.T, d.m, d.q, W, u, x, Bz);
-  addBoundary(shape.C, d.T, d.m, d.q, W, u, x, Cz);
+  const n = d.T * d.q * 8;
+  const zPtr = freeMemory(kern);
+  const outs = [0, 1, 2].map((j) => zPtr + W.byteLength + j * n * 4) as [number, number, number];
+  const scratch = zPtr + W.byteLength + 3 * n * 4;
+  ensureBytes(kern, scratch);
+  new Uint32Array(kern.memory.buffer, zPtr, W.length).set(W);
+  multiplyInMemory(kern, shape, k, u, x, zPtr, outs, scratch);
+  const [Az, Bz, Cz] = outs.map((o) => new Uint32Array(kern.memory.buffer, o, n).slice());
   return { Az, Bz, Cz };
 }
 
-function align16(n: number): number {
-  return (n + 15) & ~15;
-}
-
 /**
- * Uses the module's memory after the resident eq table (fold-kernel.ts, freeMemory), which
- * invalidates an open fold session on this thread, as any kernel call does.
+ * Az, Bz, Cz in the module's memory: z's witness part at `zPtr` (T·m elements), the three
+ * products written at `outs` (T·q elements each), the block's tables at `scratch` and after.
+ * The caller owns every region (it has grown the memory to hold them up to `scratch`).
  */
-function wasmMatVec(
+export function multiplyInMemory(
   k: FrKernels,
-  T: number,
-  m: number,
-  q: number,
-  W: FrVec,
-  mats: readonly { tab: MatrixTable; konst: FrVec; konstLast: FrVec }[],
-): FrVec[] {
+  shape: UniformShape,
+  kLog: number,
+  u: Fr,
+  x: readonly Fr[],
+  zPtr: number,
+  outs: readonly [number, number, number],
+  scratch: number,
+): void {
+  const d = dimensions(shape, kLog);
+  checkSizes(shape, d, d.T * d.m * 8, x);
+  const { T, m, q } = d;
   const n = T * q;
-  const zPtr = freeMemory(k);
-  let p = align16(zPtr + W.byteLength);
-  const layout = mats.map(({ tab }) => {
+  const t = tablesOf(shape);
+  let p = align16(scratch);
+  const which = ['A', 'B', 'C'] as const;
+  const layout = which.map((w) => {
+    const tab = t[w];
     const entPtr = p;
     const cPtr = align16(entPtr + tab.ent.byteLength);
     const kPtr = cPtr + tab.coeffs.byteLength;
     const klPtr = kPtr + q * BYTES;
-    const outPtr = klPtr + q * BYTES;
-    p = outPtr + n * BYTES;
-    return { entPtr, cPtr, kPtr, klPtr, outPtr };
+    p = align16(klPtr + q * BYTES);
+    return { tab, entPtr, cPtr, kPtr, klPtr };
   });
   ensureBytes(k, p);
   const buf = k.memory.buffer;
-  new Uint32Array(buf, zPtr, W.length).set(W);
-  return mats.map(({ tab, konst, konstLast }, j) => {
-    const { entPtr, cPtr, kPtr, klPtr, outPtr } = layout[j];
+  const W = new Uint32Array(buf, zPtr, T * m * 8);
+  which.forEach((w, j) => {
+    const { tab, entPtr, cPtr, kPtr, klPtr } = layout[j];
+    const c = constants(shape, shape[w], u, x);
     new Uint32Array(buf, entPtr, tab.ent.length).set(tab.ent);
     new Uint32Array(buf, cPtr, tab.coeffs.length).set(tab.coeffs);
     k.frToMontBatch(cPtr, tab.coeffs.length / 8);
-    new Uint32Array(buf, kPtr, q * 8).set(konst);
-    new Uint32Array(buf, klPtr, q * 8).set(konstLast);
-    new Uint32Array(buf, outPtr, n * 8).fill(0);
-    k.matVec(zPtr, T, m, q, entPtr, tab.ent.length / 4, cPtr, kPtr, klPtr, outPtr);
-    return new Uint32Array(buf, outPtr, n * 8).slice();
+    new Uint32Array(buf, kPtr, q * 8).set(c.konst);
+    new Uint32Array(buf, klPtr, q * 8).set(c.konstLast);
+    const out = new Uint32Array(buf, outs[j], n * 8);
+    out.fill(0);
+    k.matVec(zPtr, T, m, q, entPtr, tab.ent.length / 4, cPtr, kPtr, klPtr, outs[j]);
+    addBoundary(shape[w], T, m, q, W, u, x, out);
   });
+}
+
+function align16(n: number): number {
+  return (n + 15) & ~15;
 }

@@ -2,10 +2,10 @@
  * The canonical fold tree (docs/protocol.md §2, Trees) and the accumulation
  * verifier that replays it from instance data alone.
  *
- * Leaves are ids 0..N−1; fold j produces id N + j. At each level adjacent pairs
- * are folded left to right and an odd last node is carried up. Folds on one
- * level are independent, so the jobs layer can run them in parallel workers by
- * calling proveFold per node in plan order.
+ * Leaves are ids 0..N−1; fold j produces id N + j. Chains of consecutive leaves
+ * are folded one leaf at a time, then the chain roots in a balanced tree. Chains,
+ * and folds on one balanced level, are independent, so the jobs layer runs them
+ * in parallel workers.
  */
 import { FR_MODULUS, Fr } from '../field/fr';
 import { combineCommitments } from '../encoding/pcs-codec';
@@ -34,28 +34,62 @@ export interface FoldStep {
   readonly right: number;
   /** Id of the output: N + index in the plan. */
   readonly out: number;
-  /** Depth level (0 = folds of leaves), for scheduling. */
+  /** 0: a fold inside a chain; 1, 2, …: the balanced levels above the chains. */
   readonly level: number;
 }
 
+/**
+ * Leaves per chain of the canonical tree. Part of the protocol (the verifier replays the same
+ * plan): a chain folds its leaves one after the other into one accumulator, which the prover
+ * keeps in one thread's memory while the leaves stream through (a fold of an accumulator and a
+ * leaf only touches the leaf's non-zero entries, and nothing crosses threads); chains are
+ * independent, so they are the unit of parallel work.
+ */
+export const FOLD_CHAIN = 16;
+
+/**
+ * The canonical fold tree of N leaves (docs/protocol.md §2, Trees): chains of FOLD_CHAIN
+ * consecutive leaves, each folded left to right ((l₀, l₁), then (that, l₂), …), then the chain
+ * roots in a balanced tree: at each level adjacent pairs are folded left to right and an odd
+ * last node is carried up. Folds are numbered in this order: the chains' folds chain by chain,
+ * then the balanced levels.
+ */
 export function foldPlan(N: number): FoldStep[] {
   if (!Number.isInteger(N) || N < 1) throw new RangeError('at least one segment');
   const steps: FoldStep[] = [];
-  let layer = Array.from({ length: N }, (_, i) => i);
-  let level = 0;
-  while (layer.length > 1) {
+  const fold = (left: number, right: number, level: number): number => {
+    const out = N + steps.length;
+    steps.push({ left, right, out, level });
+    return out;
+  };
+  let layer: number[] = [];
+  for (let c = 0; c < N; c += FOLD_CHAIN) {
+    let acc = c;
+    for (let i = c + 1; i < Math.min(N, c + FOLD_CHAIN); i++) acc = fold(acc, i, 0);
+    layer.push(acc);
+  }
+  for (let level = 1; layer.length > 1; level++) {
     const next: number[] = [];
-    for (let i = 0; i < layer.length; i += 2) {
-      if (i + 1 < layer.length) {
-        const out = N + steps.length;
-        steps.push({ left: layer[i], right: layer[i + 1], out, level });
-        next.push(out);
-      } else next.push(layer[i]);
-    }
+    for (let i = 0; i < layer.length; i += 2)
+      next.push(i + 1 < layer.length ? fold(layer[i], layer[i + 1], level) : layer[i]);
     layer = next;
-    level++;
   }
   return steps;
+}
+
+/** The chains of the canonical tree: leaf ranges [from, from + count) and their plan steps. */
+export function foldChains(N: number): { from: number; count: number; steps: number[] }[] {
+  const plan = foldPlan(N);
+  const chains: { from: number; count: number; steps: number[] }[] = [];
+  let j = 0;
+  for (let c = 0; c < N; c += FOLD_CHAIN) {
+    const count = Math.min(FOLD_CHAIN, N - c);
+    const steps: number[] = [];
+    for (let i = 1; i < count; i++) steps.push(j++);
+    chains.push({ from: c, count, steps });
+  }
+  if (plan.slice(0, j).some((st) => st.level !== 0)) throw new Error('fold plan: chain order');
+  return chains;
 }
 
 export interface SegmentWitness {

@@ -15,7 +15,10 @@
  */
 import type { Fr } from '../field/fr';
 import type { AccCore, AccWitness, FoldMessage, FoldPoint } from '../folding/mova';
-import { leafWitness, liftCore, proveFoldCore } from '../folding/mova';
+import { foldCore, leafWitness, liftCore, proveFoldCore } from '../folding/mova';
+import { chainSession } from '../folding/fold-kernel';
+import { multiplyInMemory, multiplyVec } from '../folding/products';
+import { FR_MODULUS } from '../field/fr';
 import { commitPhase } from '../folding/two-phase';
 import { PlainAccInstance, fromPlainInstance, toPlainInstance } from '../folding/transfer';
 import type { AccInstance } from '../folding/mova';
@@ -28,8 +31,8 @@ import { proveCompression } from '../spartan/compress';
 import { devSrs } from '../srs/dev';
 import { readPtauFile } from '../srs/ptau';
 import type { Srs } from '../srs/types';
-import { vmBlock } from './memory';
-import { phase1Witness, segmentInstanceVec } from './vm-witness';
+import { VmBlock, vmBlock } from './memory';
+import { SegmentInstanceVec, phase1Witness, segmentInstanceVec } from './vm-witness';
 import { frVecGet, frVecLength } from '../field/fr-vec';
 
 export type ProofTaskName = 'phase1' | 'leaf' | 'subtree' | 'fold' | 'compress';
@@ -180,6 +183,8 @@ export interface SubtreeInput {
   gamma: Fr;
   /** The tree's shared point (drawPoint over every leaf). */
   point: FoldPoint;
+  /** A node the block's first step folds into (a chain continued from an earlier piece). */
+  carry?: { id: number; inst: PlainAccInstance; wit: AccWitness };
 }
 
 export interface SubtreeOutput {
@@ -197,6 +202,101 @@ export interface SubtreeOutput {
  * commitments were made to: the public inputs are compared to make sure).
  */
 export function subtreeTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
+  return isChain(input) ? chainTask(srs, input) : blockTask(srs, input);
+}
+
+/** Whether the block's steps fold its leaves one after the other (a chain of the tree). */
+function isChain(input: SubtreeInput): boolean {
+  const { from, steps, values, carry } = input;
+  const skip = carry ? 0 : 1;
+  if (steps.length === 0 || steps.length !== values.length - skip) return false;
+  let acc = carry ? carry.id : from;
+  return steps.every((st, j) => {
+    const ok = st.left === acc && st.right === from + j + skip;
+    acc = st.out;
+    return ok;
+  });
+}
+
+/** Rebuilds leaf `index` of a block; its public inputs must be the committed ones. */
+function rebuildLeaf(input: SubtreeInput, j: number, block: VmBlock): SegmentInstanceVec {
+  const index = input.from + j;
+  const seg = segmentInstanceVec(
+    { index, k: input.k, values: input.values[j] },
+    input.alpha,
+    input.gamma,
+    block,
+  );
+  const x = input.xs[j];
+  if (seg.x.length !== x.length || seg.x.some((v, p) => v !== x[p]))
+    throw new Error(`subtree: segment ${index} does not rebuild to its committed inputs`);
+  return seg;
+}
+
+/**
+ * A chain: the accumulator stays in this thread's WebAssembly memory (fold-kernel.ts,
+ * chainSession) and each leaf is loaded next to it, folded in and dropped. Same messages and
+ * witnesses as blockTask (the tests compare), with a fraction of the memory traffic.
+ */
+function chainTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
+  const { k, hd, from, steps, point } = input;
+  const block = vmBlock();
+  const shape = block.shape;
+  const d = dimensions(shape, k);
+  const pcs = pcsOf(srs);
+  const ctx = { shape, k, hd };
+  const decode = (b: Uint8Array): HyperKzgCommitment => {
+    const c = hyperKzgCodec.decodeCommitment(b, d.witnessVars);
+    if (c === null) throw new Error('subtree: invalid commitment');
+    return c;
+  };
+  const leafInst = (j: number, x: Fr[]): AccInstance<HyperKzgCommitment> => ({
+    ...liftCore(ctx, from + j, point, x),
+    comm: decode(input.comm1[j]),
+    comm2: decode(input.comm2[j]),
+  });
+  const chain = chainSession(point.r, shape, k, multiplyInMemory, (W, x) =>
+    multiplyVec(shape, k, W, 1n, x),
+  );
+  let acc: AccInstance<HyperKzgCommitment>;
+  let cz: Fr;
+  if (input.carry) {
+    const c = fromPlainInstance(hyperKzgCodec, d.witnessVars, input.carry.inst);
+    if (c === null) throw new Error('subtree: invalid carried instance');
+    acc = c as AccInstance<HyperKzgCommitment>;
+    chain.setAccumulator(input.carry.wit);
+    cz = input.carry.wit.cz;
+  } else {
+    const first = rebuildLeaf(input, 0, block);
+    acc = leafInst(0, first.x);
+    cz = chain.loadLeaf(first.W, first.x);
+    chain.takeLeaf();
+  }
+  const msgs: SubtreeOutput['msgs'] = [];
+  for (let j = input.carry ? 0 : 1; j < input.values.length; j++) {
+    const seg = rebuildLeaf(input, j, block);
+    const leaf = leafInst(j, seg.x);
+    const leafCz = chain.loadLeaf(seg.W, seg.x);
+    // t = T̃(r): the bilinear part from the kernel, the Cz part from the two scalars (mova.ts).
+    let t = (chain.cross() - ((acc.u * leafCz + leaf.u * cz) % FR_MODULUS)) % FR_MODULUS;
+    if (t < 0n) t += FR_MODULUS;
+    const node = steps[msgs.length].node;
+    const res = foldCore(ctx, node, acc, leaf, { t });
+    if (!res.ok) throw new Error(`fold ${node}: ${res.error.field} of the inputs do not match`);
+    chain.fold(res.rho);
+    cz = (cz + res.rho * leafCz) % FR_MODULUS;
+    acc = foldInstanceCommitments(pcs, res.core, acc, leaf, res.rho);
+    msgs.push({ node, msg: { t } });
+  }
+  const out = steps[steps.length - 1].out;
+  return {
+    msgs,
+    frontier: [{ id: out, inst: toPlainInstance(acc), wit: { ...chain.vectors(), cz } }],
+  };
+}
+
+/** Any block: every leaf's witness made, then every step whose inputs are ready. */
+function blockTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
   const { k, hd, from, values, steps, point } = input;
   const block = vmBlock();
   const shape = block.shape;
@@ -211,22 +311,20 @@ export function subtreeTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
     return c;
   };
   const msgs: SubtreeOutput['msgs'] = [];
+  if (input.carry) {
+    const c = fromPlainInstance(hyperKzgCodec, d.witnessVars, input.carry.inst);
+    if (c === null) throw new Error('subtree: invalid carried instance');
+    insts.set(input.carry.id, c as AccInstance<HyperKzgCommitment>);
+    wits.set(input.carry.id, input.carry.wit);
+  }
   for (let j = 0; j < values.length; j++) {
     const index = from + j;
-    const seg = segmentInstanceVec(
-      { index, k, values: values[j] },
-      input.alpha,
-      input.gamma,
-      block,
-    );
-    const x = input.xs[j];
-    if (seg.x.length !== x.length || seg.x.some((v, p) => v !== x[p]))
-      throw new Error(`subtree: segment ${index} does not rebuild to its committed inputs`);
-    const core = liftCore(ctx, index, point, x);
+    const seg = rebuildLeaf(input, j, block);
+    const core = liftCore(ctx, index, point, seg.x);
     insts.set(index, { ...core, comm: decode(input.comm1[j]), comm2: decode(input.comm2[j]) });
-    wits.set(index, leafWitness(ctx, seg.W, x, point.r));
+    wits.set(index, leafWitness(ctx, seg.W, seg.x, point.r));
     // Run every step of the block whose two inputs are ready (consumed inputs are deleted).
-    for (let progress = true; progress;) {
+    for (let progress = true; progress; ) {
       progress = false;
       for (const st of steps) {
         const s = st.node;

@@ -15,7 +15,7 @@
  * witness: it is in no public input, no statement field and no envelope field.
  */
 import type { Fr } from '../field/fr';
-import { foldPlan } from '../folding/tree';
+import { FOLD_CHAIN, foldChains, foldPlan } from '../folding/tree';
 import type { AccCore, AccInstance, AccWitness } from '../folding/mova';
 import { drawPoint, errorAt, foldInstanceCommitments, leafWitness } from '../folding/mova';
 import { drawChallenges } from '../folding/two-phase';
@@ -362,72 +362,83 @@ export async function proveProgram(
   done = N + start + folds.length - pending.size;
   progress('folding', done, foldTotal);
   const pcs = new HyperKZG(srs);
-  // Blocks of B consecutive leaves (aligned: each is a subtree of the canonical tree, or the
-  // tail's few subtrees); a task makes a block's leaves and folds them, so only its frontier
-  // and their witnesses cross threads. The segment values of a block in flight are
-  // B·8·2^(k+10) bytes: B is at most 16 and 2^(13−k) (64 MiB), and small enough for every
-  // thread to get blocks and for progress to move.
+  // The chains of the canonical tree (FOLD_CHAIN leaves each) are the units of parallel work: a
+  // wave runs `conc` chains at once, each in one thread that keeps the chain's accumulator and
+  // streams its leaves through it (proof-tasks.ts, chainTask), so only the chain's root crosses
+  // threads. A chain whose segment values would not fit a task's budget (2^(13−k) segments,
+  // 64 MiB of values) is run in pieces that carry the accumulator from one to the next.
   const conc = Math.max(1, executor.concurrency ?? 1);
-  const cap = Math.min(N / (4 * conc), 16, 2 ** Math.max(0, 13 - k));
-  const B = 2 ** Math.max(0, Math.floor(Math.log2(Math.max(1, cap))));
-  // Which block each plan step belongs to (both inputs in one block), in one pass. Blocks start
-  // at `start` (0, or where a checkpoint left off: then they may straddle canonical subtrees,
-  // which only moves a few folds from the block tasks to the waves below).
-  const blockOf = new Int32Array(2 * N).fill(-1);
-  for (let i = start; i < N; i++) blockOf[i] = Math.floor((i - start) / B);
-  const blockSteps = new Map<number, SubtreeInput['steps']>();
-  folds.forEach((st, node) => {
-    const b = blockOf[st.left];
-    if (b >= 0 && b === blockOf[st.right]) {
-      blockOf[st.out] = b;
-      const list = blockSteps.get(b) ?? [];
-      list.push({ node, left: st.left, right: st.right, out: st.out });
-      blockSteps.set(b, list);
-    }
-  });
+  const piece = Math.max(1, Math.min(FOLD_CHAIN, 2 ** Math.max(0, 13 - k)));
+  const chains = foldChains(N);
+  // A checkpoint is taken between waves, so the leaves done so far end at a chain boundary.
+  const firstChain = chains.findIndex((c) => c.from >= start);
+  if (start < N && (firstChain < 0 || chains[firstChain].from !== start))
+    throw new Error(`checkpoint: leaves [0, ${start}) do not end at a chain boundary`);
   let foldMs = 0;
-  for (let from = start; from < N || pending.size > 0; from += B * conc) {
+  for (let c0 = start < N ? firstChain : chains.length; c0 < chains.length || pending.size > 0; ) {
     check();
-    const blocks: number[][] = [];
-    for (let b0 = from; b0 < Math.min(N, from + B * conc); b0 += B)
-      blocks.push(Array.from({ length: Math.min(B, N - b0) }, (_, j) => b0 + j));
-    const outs = await executor.map<SubtreeInput, SubtreeOutput>(
-      'subtree',
-      blocks.map((ids) => ({
-        k,
-        hd,
-        steps: blockSteps.get((ids[0] - start) / B) ?? [],
-        from: ids[0],
-        values: ids.map((i) => segmentValues(run, i).values),
-        comm1: ids.map((i) => comm1[i]),
-        comm2: ids.map((i) => leafC2[i]),
-        xs: ids.map((i) => xs[i]),
-        alpha,
-        gamma,
-        point,
-      })),
-      {
-        signal,
-        onDone: (j) => {
-          // A full block is its leaves and their folds (a tail block may do fewer folds).
-          done += 2 * blocks[j].length - 1;
-          progress('folding', Math.min(done, foldTotal), foldTotal);
+    const wave = chains.slice(c0, c0 + conc);
+    c0 += conc;
+    let carries: (SubtreeInput['carry'] | undefined)[] = wave.map(() => undefined);
+    for (let off = 0; wave.some((ch) => off < ch.count); off += piece) {
+      const parts = wave
+        .map((ch, w) => ({ ch, w }))
+        .filter(({ ch }) => off < ch.count)
+        .map(({ ch, w }) => {
+          const ids = Array.from(
+            { length: Math.min(piece, ch.count - off) },
+            (_, j) => ch.from + off + j,
+          );
+          // The chain's folds whose right input is a leaf of this piece.
+          const steps = ch.steps
+            .filter((node) => ids.includes(folds[node].right))
+            .map((node) => ({ node, ...folds[node] }));
+          return { w, ids, steps };
+        });
+      const outs = await executor.map<SubtreeInput, SubtreeOutput>(
+        'subtree',
+        parts.map(({ w, ids, steps }) => ({
+          k,
+          hd,
+          steps,
+          from: ids[0],
+          values: ids.map((i) => segmentValues(run, i).values),
+          comm1: ids.map((i) => comm1[i]),
+          comm2: ids.map((i) => leafC2[i]),
+          xs: ids.map((i) => xs[i]),
+          alpha,
+          gamma,
+          point,
+          ...(carries[w] ? { carry: carries[w] } : {}),
+        })),
+        {
+          signal,
+          onDone: (j) => {
+            done += parts[j].ids.length + parts[j].steps.length;
+            progress('folding', Math.min(done, foldTotal), foldTotal);
+          },
         },
-      },
-    );
-    outs.forEach((o) => {
-      for (const m of o.msgs) {
-        msgs[m.node] = m.msg;
-        pending.delete(m.node);
-      }
-      for (const f of o.frontier) {
-        const inst = fromPlainInstance(hyperKzgCodec, d.witnessVars, f.inst);
-        if (inst === null) throw new Error('a task returned an invalid instance');
-        insts[f.id] = inst as AccInstance<HyperKzgCommitment>;
-        wits.set(f.id, f.wit);
-      }
+      );
+      const next = [...carries];
+      outs.forEach((o, j) => {
+        for (const m of o.msgs) {
+          msgs[m.node] = m.msg;
+          pending.delete(m.node);
+        }
+        next[parts[j].w] = o.frontier.length === 1 ? o.frontier[0] : undefined;
+        if (o.frontier.length !== 1) throw new Error('a chain task returned no single root');
+      });
+      carries = next;
+    }
+    wave.forEach((ch, w) => {
+      const f = carries[w];
+      if (!f) throw new Error(`chain at leaf ${ch.from} left unfinished`);
+      const inst = fromPlainInstance(hyperKzgCodec, d.witnessVars, f.inst);
+      if (inst === null) throw new Error('a task returned an invalid instance');
+      insts[f.id] = inst as AccInstance<HyperKzgCommitment>;
+      wits.set(f.id, f.wit);
     });
-    foldedLeaves = Math.min(N, from + B * conc);
+    foldedLeaves = wave.length > 0 ? wave[wave.length - 1].from + wave[wave.length - 1].count : N;
     for (;;) {
       const wave = [...pending].filter((j) => wits.has(folds[j].left) && wits.has(folds[j].right));
       if (wave.length === 0) break;

@@ -59,10 +59,21 @@ export function eqTable(point: usize, nv: i32, out: usize): void {
   }
 }
 
+/** Whether a canonical element is the integer 1 (a bit of a segment witness, mostly). */
+// @ts-ignore: decorator
+@inline
+function isOne(a: usize): bool {
+  return ((load<u64>(a, 0) ^ 1) | load<u64>(a, 8) | load<u64>(a, 16) | load<u64>(a, 24)) == 0;
+}
+
+const ACC1: usize = memory.data(32, 16);
+
 /**
  * Σ_{i<n} eq_i·(a1_i·b2_i + a2_i·b1_i), left canonical at `out` (eq Montgomery,
- * vectors canonical). Zero operands skip their multiply: segment witnesses and
- * their products are mostly zeros.
+ * vectors canonical). Side 2 is tested first: in a chain it is the leaf, mostly
+ * zeros and ones, and a row where both its entries are zero is skipped without
+ * reading side 1. Zero operands skip their multiply; a product with b2 = 1 alone
+ * costs one multiply (its term eq·a1 goes to a second, canonical, sum).
  */
 export function crossDot(
   eq: usize,
@@ -74,14 +85,24 @@ export function crossDot(
   out: usize,
 ): void {
   frSetZero(ACC);
+  frSetZero(ACC1);
   for (let i: usize = 0; i < <usize>n; i++) {
-    const x1 = at(a1, i);
     const y2 = at(b2, i);
     const x2 = at(a2, i);
+    const y2z = frIsZero(y2);
+    const x2z = frIsZero(x2);
+    if (y2z && x2z) continue;
+    const x1 = at(a1, i);
     const y1 = at(b1, i);
-    const first = !(frIsZero(x1) || frIsZero(y2));
-    const second = !(frIsZero(x2) || frIsZero(y1));
+    const first = !y2z && !frIsZero(x1);
+    const second = !x2z && !frIsZero(y1);
     if (!first && !second) continue;
+    if (first && !second && isOne(y2)) {
+      // eq·R times a canonical a1 is the canonical eq·a1.
+      frMul(P, at(eq, i), x1);
+      frAdd(ACC1, ACC1, P);
+      continue;
+    }
     if (first) {
       frMul(P, x1, y2);
       if (second) {
@@ -94,6 +115,7 @@ export function crossDot(
   }
   // ACC = Σ … ·R⁻¹; one multiply by R² (to Montgomery form) restores the scale.
   frToMontBatch(ACC, 1);
+  frAdd(ACC, ACC, ACC1);
   copy(out, ACC);
 }
 
@@ -109,11 +131,22 @@ export function dotEq(eq: usize, v: usize, n: i32, out: usize): void {
   copy(out, ACC);
 }
 
-/** a[i] ← a[i] + ρ·b[i] for i < n (ρ Montgomery, vectors canonical); zero b[i] are skipped. */
+const RHO: usize = memory.data(32, 16);
+const RAW_ONE: usize = memory.data<u32>([1, 0, 0, 0, 0, 0, 0, 0]);
+
+/**
+ * a[i] ← a[i] + ρ·b[i] for i < n (ρ Montgomery, vectors canonical); zero b[i] are skipped
+ * (a[i] is then not read), and b[i] = 1 adds ρ without a multiply.
+ */
 export function foldVecs(a: usize, b: usize, n: i32, rho: usize): void {
+  frMul(RHO, rho, RAW_ONE);
   for (let i: usize = 0; i < <usize>n; i++) {
     const bi = at(b, i);
     if (frIsZero(bi)) continue;
+    if (isOne(bi)) {
+      frAdd(at(a, i), at(a, i), RHO);
+      continue;
+    }
     frMul(TMP, rho, bi);
     frAdd(at(a, i), at(a, i), TMP);
   }
