@@ -324,7 +324,7 @@ function blockTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
     insts.set(index, { ...core, comm: decode(input.comm1[j]), comm2: decode(input.comm2[j]) });
     wits.set(index, leafWitness(ctx, seg.W, seg.x, point.r));
     // Run every step of the block whose two inputs are ready (consumed inputs are deleted).
-    for (let progress = true; progress; ) {
+    for (let progress = true; progress;) {
       progress = false;
       for (const st of steps) {
         const s = st.node;

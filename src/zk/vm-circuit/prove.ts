@@ -375,7 +375,7 @@ export async function proveProgram(
   if (start < N && (firstChain < 0 || chains[firstChain].from !== start))
     throw new Error(`checkpoint: leaves [0, ${start}) do not end at a chain boundary`);
   let foldMs = 0;
-  for (let c0 = start < N ? firstChain : chains.length; c0 < chains.length || pending.size > 0; ) {
+  for (let c0 = start < N ? firstChain : chains.length; c0 < chains.length || pending.size > 0;) {
     check();
     const wave = chains.slice(c0, c0 + conc);
     c0 += conc;
