@@ -1,15 +1,16 @@
 /**
  * Where one segment's proving time goes, step by step (docs/performance.md): the zkVM
  * prover's per-segment work on real segments of the SHA-256 guest (1 KiB of input), each
- * step timed on its own, medians over a few segments.
+ * step timed on its own, medians over a few segments; then the memory argument over the whole
+ * run.
  *
- *   npm run bench:zk:segment [-- --k 9 --segments 4]
+ *   npm run bench:zk:segment [-- --k 9 --segments 6]
  *
- * Steps: segment values (the circuit rows of one segment), the phase-1 witness and its
- * commitment C1 (34-bit scalars), phase 2 with its commitment C2 (full-size scalars), the
- * lifted leaf's witness (Az, Bz, Cz and C̃z(r)), and folds: two leaves, then two
- * accumulated nodes. Every fold's output is checked (its claim is its witness's error at
- * the point, STYLE.md #6) before a time is printed.
+ * Steps: segment values (the circuit rows of one segment), the witness and its commitment
+ * (34-bit scalars), the lifted leaf's witness (Az, Bz, Cz and C̃z(r)), folds of whole
+ * witnesses (two leaves, then two accumulated nodes) and a chain (leaves streamed into a
+ * resident accumulator). Every fold's output is checked (its claim is its witness's error at
+ * the point, STYLE.md #6) before a time is printed, and the memory argument is verified.
  */
 import { readFileSync } from 'node:fs';
 import { loadElf } from '../src/vm/elf-loader';
@@ -23,7 +24,8 @@ import {
   segmentInstanceVec,
   segmentValues,
 } from '../src/zk/vm-circuit/vm-witness';
-import { leafTask, phase1Task } from '../src/zk/vm-circuit/proof-tasks';
+import { phase1Task } from '../src/zk/vm-circuit/proof-tasks';
+import { proveMemoryArgument, verifyMemoryArgument } from '../src/zk/vm-circuit/memory-argument';
 import {
   AccCore,
   AccWitness,
@@ -73,9 +75,7 @@ const run = layoutRun(rows, image, limits.memoryTop, result.exitCode ?? 0, k);
 const srs = devSrs({ maxVars: k + 10 });
 const block = vmBlock();
 const ctx = { shape: block.shape, k, hd: new Uint8Array(32).fill(3) };
-// Stand-ins for the transcript's challenges and point (the costs do not depend on them).
-const alpha = 123456789n;
-const gamma = 987654321n;
+// A stand-in for the transcript's point (the costs do not depend on it).
 const r = Array.from({ length: k + 10 }, (_, j) => BigInt(j * 7919 + 13) ** 9n % FR_MODULUS);
 const point = { r, digest: new Uint8Array(32) };
 
@@ -83,11 +83,10 @@ const leaves: { core: AccCore; wit: AccWitness }[] = [];
 const first = Math.min(10, run.segments - count);
 for (let i = first; i < first + count; i++) {
   const values = timed('segment values', () => segmentValues(run, i).values);
-  timed('phase 1: witness + C1', () => phase1Task(srs, { k, values }));
-  timed('  (phase-1 witness alone)', () => phase1Witness({ index: i, k, values }, block));
-  timed('phase 2: columns + C2', () => leafTask(srs, { index: i, k, values, alpha, gamma }));
-  const inst = timed('  (phase-2 columns alone)', () =>
-    segmentInstanceVec({ index: i, k, values }, alpha, gamma, block),
+  timed('witness + commitment', () => phase1Task(srs, { k, values }));
+  timed('  (witness alone)', () => phase1Witness({ index: i, k, values }, block));
+  const inst = timed('  (witness as a flat vector)', () =>
+    segmentInstanceVec({ index: i, k, values }, block),
   );
   const wit = timed('leaf witness (Az, Bz, Cz, C̃z(r))', () => leafWitness(ctx, inst.W, inst.x, r));
   leaves.push({ core: liftCore(ctx, i, point, inst.x), wit });
@@ -110,8 +109,8 @@ for (let j = 0; j + 1 < level.length; j += 2) {
   );
   for (let i = first; i < first + count; i++) {
     const values = segmentValues(run, i).values;
-    const inst = timed('chain: phase-2 columns (W)', () =>
-      segmentInstanceVec({ index: i, k, values }, alpha, gamma, block),
+    const inst = timed('chain: witness (W)', () =>
+      segmentInstanceVec({ index: i, k, values }, block),
     );
     timed('chain: load leaf (Az, Bz, Cz, C̃z(r))', () => chain.loadLeaf(inst.W, inst.x));
     if (i === first) chain.takeLeaf();
@@ -120,6 +119,22 @@ for (let j = 0; j + 1 < level.length; j += 2) {
       timed('chain: fold into the accumulator', () => chain.fold(5n));
     }
   }
+}
+// The memory argument over the whole run (commitments stand in as 32 zero bytes: the prover's
+// work does not depend on them, and the verifier below sees the same ones).
+{
+  const leaves = Array.from({ length: run.segments }, (_, i) => ({
+    comm: new Uint8Array(32),
+    x: segmentInstanceVec(segmentValues(run, i), block).x,
+  }));
+  const mctx = { hd: ctx.hd, k, block };
+  const parts: Record<string, number> = {};
+  const ma = timed(`memory argument: prove (all ${run.segments} segments)`, () =>
+    proveMemoryArgument(mctx, leaves, (i) => segmentValues(run, i).values, parts),
+  );
+  for (const [name, ms] of Object.entries(parts)) times.set(`  (memory argument: ${name})`, [ms]);
+  const v = timed('memory argument: verify', () => verifyMemoryArgument(mctx, leaves, ma.proof));
+  if (!v.ok) throw new Error(`memory argument rejected: ${v.reason}`);
 }
 console.log(
   `one segment of sha256 (1 KiB), k = ${k} (2^${k + 10} witness entries), medians of ` +

@@ -22,6 +22,9 @@ export interface CreateAppOptions {
   logStream?: DestinationStream;
 }
 
+/** The largest request head (request line and headers) the server accepts: 64 KiB. */
+export const MAX_URL_HEADER_BYTES = 64 * 1024;
+
 export async function createApp(
   config: AppConfig,
   opts: CreateAppOptions = {},
@@ -58,6 +61,10 @@ export async function createApp(
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
   await app.init();
+  // GET /verify carries a whole proof in its URL: a small program's proof is 10–20 KB, a third
+  // more in base64url, past Node's default 16 KiB header limit. The server reads this per
+  // connection, so it can be raised after the server exists.
+  (app.getHttpServer() as { maxHeaderSize?: number }).maxHeaderSize = MAX_URL_HEADER_BYTES;
   // Errors raised by body parsing happen before Nest's router; answer them as problems too.
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);

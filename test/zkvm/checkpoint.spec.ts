@@ -62,17 +62,20 @@ describe('prover checkpoints', () => {
     const N = readSegments(reference);
     expect(N).toBeGreaterThan(4);
     expect(saved[0].position).toEqual({ stage: 'executing', done: N, total: N });
-    // Folding progress counts phase-2 commitments (N), lifted leaves (N) and folds (N − 1).
+    // Folding progress counts lifted leaves (N) and folds (N − 1); the first folding checkpoint
+    // holds the memory argument and no leaf yet.
     const folding = saved.slice(1).map((s) => s.position);
     expect(folding.length).toBeGreaterThan(2);
-    expect(folding.every((p) => p.stage === 'folding' && p.total === 3 * N - 1)).toBe(true);
+    expect(folding.every((p) => p.stage === 'folding' && p.total === 2 * N - 1)).toBe(true);
+    expect(folding[0].done).toBe(0);
     for (let i = 1; i < folding.length; i++)
       expect(folding[i].done).toBeGreaterThan(folding[i - 1].done);
-    expect(folding.at(-1)!.done).toBe(3 * N - 1);
-    // Some during phase 2 (no frontier yet), some inside the fold tree (a frontier of witnesses).
-    const frontiers = saved.map((s) => decoded(s.bytes).frontier.length);
-    expect(frontiers.some((f, i) => i > 0 && f === 0)).toBe(true);
-    expect(frontiers.some((f) => f > 0)).toBe(true);
+    expect(folding.at(-1)!.done).toBe(2 * N - 1);
+    const first = decoded(saved[1].bytes);
+    expect(first.memory).not.toBeNull();
+    expect(first.frontier).toHaveLength(0);
+    expect(decoded(saved[0].bytes).memory).toBeNull();
+    expect(saved.map((s) => decoded(s.bytes).frontier.length).some((f) => f > 0)).toBe(true);
   });
 
   it('a proof resumed from any of them is the uninterrupted proof, byte for byte', async () => {

@@ -22,7 +22,6 @@ import {
 } from '../../src/zk/folding/mova';
 import { PROTOCOL_VERSION, headerDigest } from '../../src/zk/folding/statement';
 import { foldPlan } from '../../src/zk/folding/tree';
-import { commitPhase, drawChallenges } from '../../src/zk/folding/two-phase';
 import { HyperKzgCommitment } from '../../src/zk/pcs/hyperkzg';
 import { hyperKzgBundle } from '../../src/zk/pcs/hyperkzg-codec';
 import { proveCompression } from '../../src/zk/spartan/compress';
@@ -40,9 +39,9 @@ import {
   VmRun,
   phase1Publics,
   phase1Witness,
-  segmentInstance,
   segmentValues,
 } from '../../src/zk/vm-circuit/vm-witness';
+import { encodeMemoryProof, proveMemoryArgument } from '../../src/zk/vm-circuit/memory-argument';
 import { programDigestV1 } from '../../src/vm/program-digest';
 import type { MemoryLimits } from '../../src/vm/memory-map';
 
@@ -55,7 +54,7 @@ export interface HarnessOptions {
   statement?: Partial<ZkvmStatement>;
   /** Which run segment goes into leaf i (default: i). */
   order?: number[];
-  /** Edits leaf i's public inputs (by name) after phase 2; the witness is unchanged. */
+  /** Edits leaf i's public inputs (by name); the witness is unchanged. */
   editPublics?: (i: number, x: Record<string, Fr>) => void;
   /** The program section to carry (default: the run's). */
   program?: ProgramSection;
@@ -105,42 +104,33 @@ export function harnessProve(
   );
   const ctx = { shape, k, hd: headerDigest(header), pcs: bundle.pcs };
   const segs = order.map((i) => segmentValues(run, i));
-  const byName = (x: Fr[]): Record<string, Fr> =>
-    Object.fromEntries(VM_PUBLIC_INPUTS.map((n, j) => [n, x[j]]));
   const fromName = (p: Record<string, Fr>): Fr[] => VM_PUBLIC_INPUTS.map((n) => p[n]);
   const x1 = segs.map((s, i) => {
     const p = phase1Publics(s, block) as Record<string, Fr>;
     opts.editPublics?.(i, p);
     return fromName(p);
   });
-  const comm1 = segs.map((s) => {
-    const { W } = phase1Witness(s, block);
-    return commitPhase(bundle.pcs, shape, W, 1, block.witnessBits);
-  });
-  const draw = drawChallenges(
-    ctx,
-    comm1.map((c, i) => ({ comm1: c.toBytes(), x: x1[i] })),
+  const W1 = segs.map((s) => phase1Witness(s, block).W);
+  const comm1 = W1.map((W) => bundle.pcs.commitSmall(W, block.witnessBits));
+  // The memory argument over what this prover committed (its witnesses, its inputs).
+  const ma = proveMemoryArgument(
+    { hd: ctx.hd, k, block },
+    comm1.map((c, i) => ({ comm: c.toBytes(), x: x1[i] })),
+    (i) => segs[i].values,
   );
-  const [alpha, gamma] = draw.challenges;
-  const insts: AccInstance<HyperKzgCommitment>[] = [];
-  const wits: AccWitness[] = [];
-  const xs: Fr[][] = [];
-  const full = segs.map((s, i) => {
-    const inst = segmentInstance({ ...s, index: i }, alpha, gamma, block);
-    const p = byName(inst.x);
-    opts.editPublics?.(i, p);
-    const x = fromName(p);
-    return { W: inst.W, x, comm2: commitPhase(bundle.pcs, shape, inst.W, 2) };
-  });
+  const { claims, w } = ma.result;
   const point = drawPoint(
     ctx,
-    full.map((f, i) => ({ comm: comm1[i].toBytes(), comm2: f.comm2.toBytes(), x: f.x })),
-    draw.digest,
+    comm1.map((c, i) => ({ comm: c.toBytes(), x: x1[i], w: w[i] })),
+    undefined,
+    claims,
   );
-  full.forEach((f, i) => {
-    insts[i] = { ...liftCore(ctx, i, point, f.x), comm: comm1[i], comm2: f.comm2 };
-    wits[i] = leafWitness(ctx, f.W, f.x, point.r);
-    xs.push(f.x);
+  const insts: AccInstance<HyperKzgCommitment>[] = [];
+  const wits: AccWitness[] = [];
+  const xs: Fr[][] = x1;
+  W1.forEach((W, i) => {
+    insts[i] = { ...liftCore(ctx, i, point, x1[i], { p: claims.p, w: w[i] }), comm: comm1[i] };
+    wits[i] = leafWitness(ctx, W, x1[i], point.r);
   });
   const msgs: FoldMessage[] = [];
   foldPlan(N).forEach((st, j) => {
@@ -158,14 +148,15 @@ export function harnessProve(
   const compression = proveCompression(ctx, bundle.pcs, insts[root], wits[root]);
   const proof = assembleProof(
     header,
-    {
-      leafComms: insts.slice(0, N).map((i) => i.comm),
-      leafComms2: insts.slice(0, N).map((i) => i.comm2 as HyperKzgCommitment),
-      msgs,
-    },
+    { leafComms: insts.slice(0, N).map((i) => i.comm), msgs },
     xs,
     compression,
     shape,
   );
-  return encodeEnvelope({ statement, program, inner: encodeProof(bundle, proof) });
+  return encodeEnvelope({
+    statement,
+    program,
+    memory: encodeMemoryProof(ma.proof),
+    inner: encodeProof(bundle, proof),
+  });
 }

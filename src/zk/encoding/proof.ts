@@ -26,7 +26,7 @@ import {
   phase1InputSlots,
   shapeDigest,
 } from '../r1cs/uniform';
-import { FoldMessage } from '../folding/mova';
+import { FoldMessage, TreeClaims } from '../folding/mova';
 import { FoldTreeProof, verifyFoldTree } from '../folding/tree';
 import { drawChallenges, withChallenges } from '../folding/two-phase';
 import {
@@ -54,6 +54,8 @@ export interface ZkProofLeaf<C extends Commitment> {
    * challenges it draws itself.
    */
   readonly x: readonly Fr[];
+  /** An evaluation claim, when the application supplies one (never encoded here). */
+  readonly w?: Fr;
 }
 
 export interface ZkProof<C extends Commitment, P> {
@@ -143,7 +145,11 @@ export function encodeProofWithLayout<C extends Commitment, P>(
   proof.leaves.forEach((l, i) => {
     if (!twoPhase) {
       w.put(`leaf[${i}].comm`, l.comm.toBytes());
-      w.scalars(`leaf[${i}].x`, l.x);
+      const slots = proof.inputSlots ? leafSlots(proof, i).slots1 : l.x.map((_, p) => p);
+      w.scalars(
+        `leaf[${i}].x`,
+        slots.map((p) => l.x[p]),
+      );
       return;
     }
     if (l.comm2 === undefined) throw new Error(`leaf ${i} has no phase-2 commitment`);
@@ -343,10 +349,12 @@ export function decodeProof<C extends Commitment, P>(
   const commLen = bundle.codec.commitmentLength(d.witnessVars);
   const sc2Rounds = twoPhase ? d.witnessVars : d.colVars;
   const laterSlots1 = twoPhase ? encodedPhase1Slots(shape, 1) : [];
+  // Single-phase shapes may link inputs too (every slot is then a "phase-1" slot).
+  const laterSlots = twoPhase ? [] : encodedPhase1Slots(shape, 1);
   const allLeafBytes = twoPhase
     ? segments * (2 * commLen + slots2.length * FR_BYTES) +
       (slots1.length + (segments - 1) * laterSlots1.length) * FR_BYTES
-    : segments * (commLen + nPublic * FR_BYTES);
+    : segments * commLen + (nPublic + (segments - 1) * laterSlots.length) * FR_BYTES;
   const fixed =
     allLeafBytes +
     // One scalar per fold: the cross term t at the tree's shared point.
@@ -378,8 +386,12 @@ export function decodeProof<C extends Commitment, P>(
     const at = r.o;
     const comm = bundle.codec.decodeCommitment(r.take(commLen) as Uint8Array, d.witnessVars);
     if (comm === null) return bad(`leaf ${i}: invalid commitment`, at);
-    const x = r.scalars(nPublic);
-    if (x === null) return bad(`leaf ${i}: non-canonical public input`, r.o);
+    const own = i === 0 ? encodedPhase1Slots(shape, 0) : laterSlots;
+    const xs = r.scalars(own.length);
+    if (xs === null) return bad(`leaf ${i}: non-canonical public input`, r.o);
+    const x = new Array<Fr>(nPublic).fill(0n);
+    own.forEach((p, j) => (x[p] = xs[j]));
+    if (i > 0) for (const [from, to] of shape.linkedInputs ?? []) x[to] = leaves[i - 1].x[from];
     leaves.push({ comm, x });
   }
   const folds: FoldMessage[] = [];
@@ -426,7 +438,9 @@ export function decodeProof<C extends Commitment, P>(
       },
       ...(twoPhase
         ? { inputSlots: { phase1: slots1, phase2: slots2, linked: shape.linkedInputs ?? [] } }
-        : {}),
+        : shape.linkedInputs?.length
+          ? { inputSlots: { phase1: laterSlotsAll(shape), phase2: [], linked: shape.linkedInputs } }
+          : {}),
     },
   };
 }
@@ -457,6 +471,17 @@ export interface VerifyOptions {
    * exception is a rejection too.
    */
   readonly checkStatement?: (s: VerifiedStatement) => string | null;
+  /**
+   * For an application whose leaves carry evaluation claims (docs/protocol.md §2, Evaluation
+   * claims; the zkVM's memory argument): run after checkStatement on the decoded leaves, it
+   * verifies whatever produced the claims and returns their point, transcript digest and one
+   * value per leaf, which the fold tree and the compression then check; or a reason to reject
+   * (stage 'statement'). An exception is a rejection too.
+   */
+  readonly leafClaims?: (
+    s: VerifiedStatement,
+    leaves: readonly { readonly comm: Uint8Array; readonly x: readonly Fr[] }[],
+  ) => { ok: true; claims: TreeClaims; values: readonly Fr[] } | { ok: false; reason: string };
 }
 
 export interface VerifiedStatement {
@@ -564,7 +589,26 @@ function verifyInner<C extends Commitment, P>(
     }
     if (reason !== null) return { valid: false, stage: 'statement', reason };
   }
-  const tree = verifyFoldTree(ctx, vk.bundle.pcs, full, folds, draw?.digest);
+  let claims: TreeClaims | undefined;
+  let withClaims: readonly ZkProofLeaf<C>[] = full;
+  if (opts.leafClaims !== undefined) {
+    let got: ReturnType<NonNullable<VerifyOptions['leafClaims']>>;
+    try {
+      got = opts.leafClaims(
+        statement,
+        full.map((l) => ({ comm: l.comm.toBytes(), x: l.x })),
+      );
+    } catch (e) {
+      got = { ok: false, reason: `claims threw: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    if (!got.ok) return { valid: false, stage: 'statement', reason: got.reason };
+    if (got.values.length !== full.length)
+      return { valid: false, stage: 'statement', reason: 'one evaluation claim per segment' };
+    claims = got.claims;
+    const values = got.values;
+    withClaims = full.map((l, i) => ({ ...l, w: values[i] }));
+  }
+  const tree = verifyFoldTree(ctx, vk.bundle.pcs, withClaims, folds, draw?.digest, claims);
   if (!tree.ok) return { valid: false, stage: 'fold', reason: tree.error.kind, detail: tree.error };
   const c = verifyCompression(ctx, vk.bundle.pcs, tree.root, compression);
   if (!c.ok) return { valid: false, stage: 'compress', reason: c.error.kind, detail: c.error };
@@ -592,6 +636,11 @@ export function verifyProofBytes<C extends Commitment, P>(
 // The prover's end-to-end entry point
 // ---------------------------------------------------------------------------
 
+/** Every public-input slot of a single-phase shape, in order. */
+function laterSlotsAll(shape: UniformShape): number[] {
+  return Array.from({ length: shape.nPublic }, (_, p) => p);
+}
+
 export function assembleProof<C extends Commitment, P>(
   header: StatementHeader,
   tree: FoldTreeProof<C>,
@@ -601,11 +650,15 @@ export function assembleProof<C extends Commitment, P>(
 ): ZkProof<C, P> {
   const c2 = tree.leafComms2;
   if (c2 === undefined) {
+    const linked = shape?.linkedInputs;
     return {
       header,
       leaves: tree.leafComms.map((comm, i) => ({ comm, x: xs[i] })),
       folds: tree.msgs,
       compression,
+      ...(shape !== undefined && linked?.length
+        ? { inputSlots: { phase1: laterSlotsAll(shape), phase2: [], linked } }
+        : {}),
     };
   }
   if (shape === undefined || !isTwoPhase(shape))

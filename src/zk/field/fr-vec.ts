@@ -64,6 +64,27 @@ export function frVecFromBigints(xs: readonly Fr[]): FrVec {
   return v;
 }
 
+/**
+ * Integers held in doubles (a segment's values) as field elements: non-negative integers up to
+ * 2^53 go in as two limbs without a bigint; anything else is reduced mod r through a bigint
+ * (negative or fractional values are not expected and are truncated toward zero first).
+ */
+export function frVecFromIntegers(v: Float64Array): FrVec {
+  const W = frVecZeros(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (x === 0) continue;
+    if (x > 0 && x <= Number.MAX_SAFE_INTEGER && Number.isInteger(x)) {
+      W[LIMBS * i] = x % 4294967296;
+      W[LIMBS * i + 1] = Math.floor(x / 4294967296);
+    } else {
+      const b = BigInt(Math.trunc(x)) % FR_MODULUS;
+      frVecSet(W, i, b < 0n ? b + FR_MODULUS : b);
+    }
+  }
+  return W;
+}
+
 export function frVecToBigints(v: FrVec): Fr[] {
   const n = frVecLength(v);
   const out = new Array<Fr>(n);

@@ -126,6 +126,45 @@ export function evaluateAtPoint(r: readonly Fr[], v: FrVec): Fr {
   return s % R;
 }
 
+/**
+ * Σ_t weights[t]·W[t·cols .. t·cols + cols) for a rows × cols matrix W held row-major: the
+ * matrix's MLE bound at a point in its row variables (weights = eq(point, ·)), one vector of
+ * `cols` elements. Zero entries of W cost nothing (the memory argument binds a segment's
+ * mostly-zero witness this way).
+ */
+export function weightedRowSum(
+  W: FrVec,
+  rows: number,
+  cols: number,
+  weights: readonly Fr[],
+): FrVec {
+  if (W.length !== rows * cols * LIMBS || weights.length !== rows)
+    throw new RangeError('weightedRowSum: sizes');
+  const k = backend === 'wasm' ? tryLoadFrKernels() : null;
+  if (!k) {
+    const out = new Array<Fr>(cols).fill(0n);
+    for (let t = 0; t < rows; t++)
+      for (let j = 0; j < cols; j++) {
+        const x = frVecGet(W, t * cols + j);
+        if (x !== 0n) out[j] += weights[t] * x;
+      }
+    const v = frVecZeros(cols);
+    out.forEach((x, j) => frVecSet(v, j, x % R));
+    return v;
+  }
+  const base = freeMemory(k);
+  const wPtr = base;
+  const outPtr = align16(wPtr + W.byteLength);
+  const wtPtr = outPtr + cols * BYTES;
+  ensureBytes(k, wtPtr + rows * BYTES);
+  new Uint32Array(k.memory.buffer, wPtr, W.length).set(W);
+  new Uint32Array(k.memory.buffer, outPtr, cols * LIMBS).fill(0);
+  writeMont(k, wtPtr, weights);
+  for (let t = 0; t < rows; t++)
+    k.foldVecs(outPtr, wPtr + t * cols * BYTES, cols, wtPtr + t * BYTES);
+  return new Uint32Array(k.memory.buffer, outPtr, cols * LIMBS).slice();
+}
+
 // ---------------------------------------------------------------------------
 // bigint reference
 

@@ -40,6 +40,17 @@ export interface AccCore {
   readonly v: Fr;
   /** Binds this instance's whole history (docs/protocol.md §2, Digests). */
   readonly digest: Uint8Array;
+  /**
+   * A linear claim W̃(p) = w on the witness at the tree's evaluation point p, when the
+   * application has one per leaf (the zkVM's memory argument, docs/protocol.md §2, Evaluation
+   * claims). It folds as w = w_1 + ρ·w_2 and the compression proves it at the root.
+   */
+  readonly ev?: EvalClaim;
+}
+
+export interface EvalClaim {
+  readonly p: readonly Fr[];
+  readonly w: Fr;
 }
 
 export interface AccInstance<C extends Commitment> extends AccCore {
@@ -100,31 +111,48 @@ export interface PointLeaf {
   readonly comm2?: Uint8Array;
   /** All ℓ public inputs (two-phase: challenges filled in). */
   readonly x: readonly Fr[];
+  /** The leaf's evaluation claim w, when the tree has evaluation claims. */
+  readonly w?: Fr;
+}
+
+/**
+ * Evaluation claims of a tree: the point p they are at and the digest of the transcript that
+ * produced p and the leaves' values (the application's; the point transcript absorbs it).
+ */
+export interface TreeClaims {
+  readonly p: readonly Fr[];
+  readonly digest: Uint8Array;
 }
 
 /**
  * The point transcript (domain `zkvm/fold-point`): `"header" hd`, for a two-phase
- * statement `"challenges" gd`, then for every leaf in order `"comm" C_i` (two-phase:
- * `"comm1" C1_i`, `"comm2" C2_i`) and `"x" x_i`; squeeze `"r"` (ρ + k scalars), then
- * `"digest"`. Every leaf's error vector is fixed by what precedes the squeeze.
+ * statement `"challenges" gd`, for a tree with evaluation claims `"claims"` their digest, then
+ * for every leaf in order `"comm" C_i` (two-phase: `"comm1" C1_i`, `"comm2" C2_i`), `"x" x_i`
+ * and, with claims, `"w" w_i`; squeeze `"r"` (ρ + k scalars), then `"digest"`. Every leaf's
+ * error vector and claim are fixed by what precedes the squeeze.
  */
 export function drawPoint(
   ctx: FoldContext,
   leaves: readonly PointLeaf[],
   globalDigest?: Uint8Array,
+  claims?: TreeClaims,
 ): FoldPoint {
   const t = new Transcript(DOMAIN_POINT, PROTOCOL_VERSION);
   t.absorbBytes('header', ctx.hd);
   if (globalDigest !== undefined) t.absorbBytes('challenges', globalDigest);
+  if (claims !== undefined) t.absorbBytes('claims', claims.digest);
   for (const l of leaves) {
     if (l.x.length !== ctx.shape.nPublic)
       throw new RangeError(`expected ${ctx.shape.nPublic} public inputs, got ${l.x.length}`);
+    if ((l.w !== undefined) !== (claims !== undefined))
+      throw new RangeError('every leaf has an evaluation claim exactly when the tree has claims');
     if (l.comm2 === undefined) t.absorbBytes('comm', l.comm);
     else {
       t.absorbBytes('comm1', l.comm);
       t.absorbBytes('comm2', l.comm2);
     }
     t.absorbScalars('x', l.x);
+    if (l.w !== undefined) t.absorbScalar('w', l.w);
   }
   const r = t.challengeScalars('r', rowVars(ctx));
   const digest = t.challengeBytes('digest');
@@ -141,13 +169,15 @@ export function liftCore(
   index: number,
   point: FoldPoint,
   x: readonly Fr[],
+  ev?: EvalClaim,
 ): AccCore {
   const t = new Transcript(DOMAIN_LEAF, PROTOCOL_VERSION);
   t.absorbBytes('header', ctx.hd);
   t.absorbBytes('point', point.digest);
   t.absorbU64('index', index);
   const digest = t.challengeBytes('digest');
-  return { x: [...x], u: 1n, r: [...point.r], v: 0n, digest };
+  const core = { x: [...x], u: 1n, r: [...point.r], v: 0n, digest };
+  return ev === undefined ? core : { ...core, ev: { p: [...ev.p], w: ev.w } };
 }
 
 /**
@@ -179,6 +209,15 @@ export function foldTranscript(
   const at = left.r.findIndex((a, i) => a !== right.r[i]);
   if (at >= 0)
     return { ok: false, error: { kind: 'fold-shape', node, field: 'r', expected: -1, actual: at } };
+  const le = left.ev;
+  const re = right.ev;
+  if (
+    (le === undefined) !== (re === undefined) ||
+    (le !== undefined &&
+      re !== undefined &&
+      (le.p.length !== re.p.length || le.p.some((a, i) => a !== re.p[i])))
+  )
+    return { ok: false, error: { kind: 'fold-shape', node, field: 'ev', expected: 0, actual: 1 } };
   const rho = nodeRho(ctx, node, left.digest, right.digest, msg.t);
   const x = left.x.map((a, i) => (a + rho.rho * right.x[i]) % R);
   const u = (left.u + rho.rho * right.u) % R;
@@ -216,7 +255,10 @@ export function foldClaims(
 ): AccCore {
   const rho2 = (ch.rho * ch.rho) % R;
   const v = (left.v + ch.rho * msg.t + rho2 * right.v) % R;
-  return { x: ch.x, u: ch.u, r: left.r, v, digest: ch.digest };
+  const core = { x: ch.x, u: ch.u, r: left.r, v, digest: ch.digest };
+  // W̃ is linear: the claim on W_1 + ρ·W_2 at the same p is w_1 + ρ·w_2.
+  if (left.ev === undefined || right.ev === undefined) return core;
+  return { ...core, ev: { p: left.ev.p, w: (left.ev.w + ch.rho * right.ev.w) % R } };
 }
 
 /**

@@ -21,6 +21,8 @@ export interface PlainAccInstance {
   r: Uint8Array;
   v: Uint8Array;
   digest: Uint8Array;
+  /** The evaluation claim (p packed, then w), when the instance has one. */
+  ev?: { p: Uint8Array; w: Uint8Array };
 }
 
 const MASK64 = (1n << 64n) - 1n;
@@ -71,6 +73,9 @@ export function toPlainInstance<C extends Commitment>(inst: AccInstance<C>): Pla
     r: packScalars(inst.r),
     v: toBytesLE(inst.v),
     digest: Uint8Array.from(inst.digest),
+    ...(inst.ev === undefined
+      ? {}
+      : { ev: { p: packScalars(inst.ev.p), w: toBytesLE(inst.ev.w) } }),
   };
 }
 
@@ -95,6 +100,21 @@ export function fromPlainInstance<C extends Commitment, P>(
     p.digest.length !== 32
   )
     return null;
-  const inst = { comm, x, u, r, v, digest: Uint8Array.from(p.digest) };
+  let ev: { p: Fr[]; w: Fr } | undefined;
+  if (p.ev !== undefined) {
+    const ep = p.ev.p instanceof Uint8Array ? unpackScalars(p.ev.p) : null;
+    const ew = p.ev.w instanceof Uint8Array ? fromBytesLE(p.ev.w) : null;
+    if (ep === null || ew === null) return null;
+    ev = { p: ep, w: ew };
+  }
+  const inst = {
+    comm,
+    x,
+    u,
+    r,
+    v,
+    digest: Uint8Array.from(p.digest),
+    ...(ev === undefined ? {} : { ev }),
+  };
   return comm2 === undefined ? inst : { ...inst, comm2 };
 }

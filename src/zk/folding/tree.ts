@@ -18,6 +18,7 @@ import {
   FoldError,
   FoldMessage,
   ProverContext,
+  TreeClaims,
   commitLeaf,
   drawPoint,
   foldCore,
@@ -170,14 +171,17 @@ export type TreeVerdict<C extends Commitment> =
       error:
         | FoldError
         | { kind: 'fold-count'; expected: number; actual: number }
-        | { kind: 'leaf-phases'; leaf: number };
+        | { kind: 'leaf-phases'; leaf: number }
+        | { kind: 'leaf-claims'; leaf: number };
     };
 
-/** A leaf as the verifier sees it: C_i (or C1_i and C2_i) and all public inputs. */
+/** A leaf as the verifier sees it: C_i (or C1_i and C2_i), all public inputs, its claim w. */
 export interface LeafStatement<C extends Commitment> {
   readonly comm: C;
   readonly comm2?: C;
   readonly x: readonly Fr[];
+  /** The leaf's evaluation claim W̃_i(p) = w (trees with evaluation claims only). */
+  readonly w?: Fr;
 }
 
 /**
@@ -194,6 +198,7 @@ export function verifyFoldTree<C extends Commitment, P>(
   leaves: readonly LeafStatement<C>[],
   msgs: readonly FoldMessage[],
   globalDigest?: Uint8Array,
+  claims?: TreeClaims,
 ): TreeVerdict<C> {
   const N = leaves.length;
   const plan = foldPlan(N);
@@ -203,16 +208,22 @@ export function verifyFoldTree<C extends Commitment, P>(
   const twoPhase = globalDigest !== undefined;
   const odd = leaves.findIndex((l) => (l.comm2 !== undefined) !== twoPhase);
   if (odd >= 0) return { ok: false, error: { kind: 'leaf-phases', leaf: odd } };
+  const noClaim = leaves.findIndex((l) => (l.w !== undefined) !== (claims !== undefined));
+  if (noClaim >= 0) return { ok: false, error: { kind: 'leaf-claims', leaf: noClaim } };
   const point = drawPoint(
     ctx,
     leaves.map((l) => ({
       comm: l.comm.toBytes(),
       ...(l.comm2 === undefined ? {} : { comm2: l.comm2.toBytes() }),
       x: l.x,
+      ...(l.w === undefined ? {} : { w: l.w }),
     })),
     globalDigest,
+    claims,
   );
-  const cores: AccCore[] = leaves.map((l, i) => liftCore(ctx, i, point, l.x));
+  const cores: AccCore[] = leaves.map((l, i) =>
+    liftCore(ctx, i, point, l.x, claims && l.w !== undefined ? { p: claims.p, w: l.w } : undefined),
+  );
   const rhos: Fr[] = [];
   for (let j = 0; j < plan.length; j++) {
     const st = plan[j];

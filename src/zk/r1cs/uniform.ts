@@ -106,8 +106,6 @@ export function encodedPhase1Slots(shape: UniformShape, i: number): number[] {
 
 /** Checks `linkedInputs` against the shape's phase-1 slots; throws on a malformed list. */
 export function checkLinkedInputs(shape: UniformShape): void {
-  if (shape.linkedInputs?.length && !isTwoPhase(shape))
-    throw new Error('linked inputs are for two-phase shapes');
   const phase1 = new Set(phase1InputSlots(shape));
   const tos = new Set<number>();
   for (const [from, to] of shape.linkedInputs ?? []) {

@@ -81,7 +81,21 @@ function start<C extends Commitment>(ctx: CompressionContext, inst: AccInstance<
   t.absorbScalar('u', inst.u);
   t.absorbScalars('r', inst.r);
   t.absorbScalar('v', inst.v);
+  if (inst.ev !== undefined) {
+    t.absorbScalars('ev-p', inst.ev.p);
+    t.absorbScalar('ev-w', inst.ev.w);
+  }
   return t;
+}
+
+/**
+ * An evaluation claim W̃(p) = w joins sumcheck 2 (docs/protocol.md §3): with δ drawn after
+ * the first sumcheck's evaluations, the second proves
+ *   Σ_y (M̃(r_x, y) + δ·(1 − y_top)·eq(p, y_w))·z̃(y) = v_A + γ·v_B + γ²·v_C + δ·w,
+ * so the one opening of W at r_y serves both claims. Returns δ, or 0 without a claim.
+ */
+function evDelta(t: Transcript, inst: { readonly ev?: { readonly w: Fr } }): Fr {
+  return inst.ev === undefined ? 0n : t.challengeScalar('ev-delta');
 }
 
 /**
@@ -126,8 +140,17 @@ export function proveCompression<C extends Commitment, P>(
   t.absorbScalars('evals', evals);
   const gamma = t.challengeScalar('gamma');
   const g2 = (gamma * gamma) % R;
-  const claim2 = (evals[0] + gamma * evals[1] + g2 * evals[2]) % R;
+  const delta = evDelta(t, inst);
+  let claim2 = (evals[0] + gamma * evals[1] + g2 * evals[2]) % R;
   const left = combinedRowVector(ctx.shape, ctx.k, rx, [1n, gamma, g2]);
+  if (inst.ev !== undefined) {
+    if (inst.comm2 !== undefined)
+      throw new Error('compression: evaluation claims are single-phase');
+    if (inst.ev.p.length !== d.witnessVars) throw new Error('compression: claim point size');
+    claim2 = (claim2 + delta * inst.ev.w) % R;
+    const eq = eqTable(inst.ev.p);
+    for (let i = 0; i < eq.length; i++) left[i] = (left[i] + delta * eq[i]) % R;
+  }
   if (inst.comm2 !== undefined) {
     const first = { sc1: s1.proof, evals };
     return proveSecondTwoPhase(ctx, pcs, inst, W, t, left, first, claim2, split);
@@ -173,15 +196,26 @@ export function verifyCompression<C extends Commitment, P>(
   t.absorbScalars('evals', proof.evals);
   const gamma = t.challengeScalar('gamma');
   const g2 = (gamma * gamma) % R;
-  const claim2 = (vA + gamma * vB + g2 * vC) % R;
+  const delta = evDelta(t, inst);
+  let claim2 = (vA + gamma * vB + g2 * vC) % R;
+  if (inst.ev !== undefined) {
+    if (twoPhase || inst.ev.p.length !== d.witnessVars)
+      return {
+        ok: false,
+        error: { kind: 'compress-shape', reason: 'an evaluation claim this circuit cannot have' },
+      };
+    claim2 = (claim2 + delta * inst.ev.w) % R;
+  }
   if (twoPhase) return verifySecondTwoPhase(ctx, pcs, inst, proof, t, rx, claim2, gamma);
   const v2 = verifySumcheck(claim2, d.colVars, 2, proof.sc2, t);
   if (!v2.ok) return { ok: false, error: { kind: 'compress-sumcheck2', detail: v2.error } };
   const ry = v2.point;
   const [a, b, c] = evaluateMatrices(ctx.shape, ctx.k, rx, ry);
-  const m = (a + gamma * b + g2 * c) % R;
   const wPoint = ry.slice(0, d.witnessVars);
   const top = ry[d.witnessVars];
+  const evTerm =
+    inst.ev === undefined ? 0n : (((delta * (1n - top + R)) % R) * eqEval(inst.ev.p, wPoint)) % R;
+  const m = (a + gamma * b + g2 * c + evTerm) % R;
   const io = evaluateIO(inst.u, inst.x, wPoint);
   const zr = (((1n - top + R) % R) * proof.w + top * io) % R;
   const expected2 = (m * zr) % R;

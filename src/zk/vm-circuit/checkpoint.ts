@@ -6,9 +6,9 @@
  * deterministic (no randomness anywhere: the commitments are not hiding, every challenge comes
  * from the transcript), so after any wave of leaves its whole future is fixed by:
  *
- *   - the phase-1 commitments C1 and phase-1 public inputs of every segment (they fix α, γ);
- *   - for the segments whose phase 2 is done, C2 and the public inputs (they go into the
- *     proof; once every segment has them, they fix the tree's shared point r);
+ *   - the commitments and public inputs of every segment (they fix the memory argument);
+ *   - the memory argument (its proof, products and per-segment claims: with the commitments
+ *     they fix the tree's shared point r);
  *   - the fold messages of the folds done so far (they go into the proof);
  *   - the tree's frontier: each pending node's instance and witness W (Az, Bz and C̃z(r) are
  *     functions of the node's z = (W, u, x) and r, so they are recomputed rather than stored).
@@ -27,7 +27,8 @@ import { deserialize, serialize } from 'node:v8';
 import type { Fr } from '../field/fr';
 import { FR_BYTES } from '../field/fr';
 import { FrVec, frVecBytes, frVecFromBytes, frVecLength } from '../field/fr-vec';
-import type { AccInstance, FoldMessage } from '../folding/mova';
+import type { AccInstance, FoldMessage, TreeClaims } from '../folding/mova';
+import type { MemoryProducts } from './statement';
 import { foldPlan } from '../folding/tree';
 import {
   PlainAccInstance,
@@ -40,7 +41,7 @@ import { hyperKzgCodec } from '../pcs/hyperkzg-codec';
 import { UniformShape, dimensions } from '../r1cs/uniform';
 import { VM_PUBLIC_INPUTS } from './memory';
 
-export const CHECKPOINT_VERSION = 2;
+export const CHECKPOINT_VERSION = 3;
 const MAGIC = 'zkvm-prove-checkpoint';
 
 /** Where a checkpoint was taken, in the prover's progress units (ProveStage counters). */
@@ -51,20 +52,26 @@ export interface CheckpointPosition {
   total: number;
 }
 
+/** What the prover keeps of its memory argument: the encoded proof and its outcome. */
+export interface MemoryCheckpoint {
+  proof: Uint8Array;
+  products: MemoryProducts;
+  claims: TreeClaims;
+  w: readonly Fr[];
+}
+
 export interface ProveCheckpoint {
   /** headerDigest of the statement header the proof is for. */
   hd: Uint8Array;
   k: number;
   segments: number;
   position: CheckpointPosition;
-  /** Per segment: C1 (encoded) and its phase-1 public inputs. */
+  /** Per segment: its commitment (encoded) and its public inputs. */
   comm1: Uint8Array[];
   x1: Fr[][];
-  /** Segments [0, leavesDone) have their phase 2 done: their C2 and public inputs. */
-  leavesDone: number;
-  comm2: Uint8Array[];
-  xs: Fr[][];
-  /** Leaves [0, foldedLeaves) are lifted into the tree (only once leavesDone = N). */
+  /** The memory argument, once made. */
+  memory: MemoryCheckpoint | null;
+  /** Leaves [0, foldedLeaves) are lifted into the tree (only once the memory argument is made). */
   foldedLeaves: number;
   /** The fold messages so far, by canonical node number (foldPlan). */
   msgs: { node: number; msg: FoldMessage }[];
@@ -81,9 +88,13 @@ interface Wire {
   position: CheckpointPosition;
   comm1: Uint8Array[];
   x1: Uint8Array[];
-  leavesDone: number;
-  comm2: Uint8Array[];
-  xs: Uint8Array[];
+  memory: {
+    proof: Uint8Array;
+    products: Uint8Array;
+    p: Uint8Array;
+    digest: Uint8Array;
+    w: Uint8Array;
+  } | null;
   foldedLeaves: number;
   msgs: { node: number; t: Uint8Array }[];
   frontier: { id: number; inst: PlainAccInstance; W: Uint8Array }[];
@@ -99,9 +110,21 @@ export function encodeCheckpoint(c: ProveCheckpoint): Uint8Array {
     position: c.position,
     comm1: c.comm1,
     x1: c.x1.map(packScalars),
-    leavesDone: c.leavesDone,
-    comm2: c.comm2,
-    xs: c.xs.map(packScalars),
+    memory:
+      c.memory === null
+        ? null
+        : {
+            proof: c.memory.proof,
+            products: packScalars([
+              c.memory.products.alpha,
+              c.memory.products.gamma,
+              c.memory.products.exec,
+              c.memory.products.sorted,
+            ]),
+            p: packScalars(c.memory.claims.p),
+            digest: c.memory.claims.digest,
+            w: packScalars(c.memory.w),
+          },
     foldedLeaves: c.foldedLeaves,
     msgs: c.msgs.map(({ node, msg }) => ({ node, t: packScalars([msg.t]) })),
     frontier: c.frontier.map(({ id, inst, W }) => ({ id, inst, W: frVecBytes(W) })),
@@ -141,6 +164,10 @@ function plainInstance(v: unknown, what: string): PlainAccInstance {
   for (const f of ['comm', 'x', 'u', 'r', 'v', 'digest'] as const)
     need(isBytes(v[f]), `${what}.${f}: not bytes`);
   need(v.comm2 === undefined || isBytes(v.comm2), `${what}.comm2: not bytes`);
+  need(
+    v.ev === undefined || (isObject(v.ev) && isBytes(v.ev.p) && isBytes(v.ev.w)),
+    `${what}.ev: not a claim`,
+  );
   return v as unknown as PlainAccInstance;
 }
 
@@ -179,13 +206,24 @@ export function decodeCheckpoint(bytes: Uint8Array): CheckpointDecode {
     need(Array.isArray(v.comm1) && v.comm1.length === N && v.comm1.every(isBytes), 'comm1');
     need(Array.isArray(v.x1) && v.x1.length === N, 'x1');
     const x1 = v.x1.map((b, i) => scalars(b, `x1[${i}]`));
-    need(isIndex(v.leavesDone, N + 1), 'leavesDone');
-    const L = v.leavesDone;
-    need(Array.isArray(v.comm2) && v.comm2.length === L && v.comm2.every(isBytes), 'comm2');
-    need(Array.isArray(v.xs) && v.xs.length === L, 'xs');
-    const xs = v.xs.map((b, i) => scalars(b, `xs[${i}]`));
+    let memory: MemoryCheckpoint | null = null;
+    if (v.memory !== null) {
+      const mem = v.memory;
+      need(isObject(mem), 'memory');
+      need(isBytes(mem.proof) && isBytes(mem.digest) && mem.digest.length === 32, 'memory');
+      const [alpha, gamma, exec, sorted] = scalars(mem.products, 'memory.products', 4);
+      memory = {
+        proof: mem.proof,
+        products: { alpha, gamma, exec, sorted },
+        claims: { p: scalars(mem.p, 'memory.p'), digest: mem.digest },
+        w: scalars(mem.w, 'memory.w', N),
+      };
+    }
     need(isIndex(v.foldedLeaves, N + 1), 'foldedLeaves');
-    need(v.foldedLeaves === 0 || L === N, 'foldedLeaves: folding before every phase 2 is done');
+    need(
+      v.foldedLeaves === 0 || memory !== null,
+      'foldedLeaves: folding before the memory argument',
+    );
     need(Array.isArray(v.msgs), 'msgs');
     const msgs = v.msgs.map((m: unknown, i) => {
       need(isObject(m) && isIndex(m.node, Math.max(1, N - 1)), `msgs[${i}].node`);
@@ -209,9 +247,7 @@ export function decodeCheckpoint(bytes: Uint8Array): CheckpointDecode {
         position: { stage: pos.stage, done: pos.done, total: pos.total },
         comm1: v.comm1,
         x1,
-        leavesDone: L,
-        comm2: v.comm2,
-        xs,
+        memory,
         foldedLeaves: v.foldedLeaves,
         msgs,
         frontier,
@@ -267,14 +303,13 @@ export function restoreCheckpoint(
       return x;
     };
     c.comm1.forEach((b, i) => comm(b, `comm1[${i}]`));
-    c.comm2.forEach((b, i) => comm(b, `comm2[${i}]`));
     need(
       c.x1.every((x) => x.length === VM_PUBLIC_INPUTS.length),
       'x1: wrong number of inputs',
     );
     need(
-      c.xs.every((x) => x.length === shape.nPublic),
-      'xs: wrong number of inputs',
+      c.memory === null || c.memory.claims.p.length === d.witnessVars,
+      'memory: the claims are not at a witness point',
     );
     // Replay which nodes exist after the leaves and folds the checkpoint says are done.
     const plan = foldPlan(N);
@@ -310,9 +345,7 @@ export function restoreCheckpoint(
         position: c.position,
         comm1: c.comm1,
         x1: c.x1,
-        leavesDone: c.leavesDone,
-        comm2: c.comm2,
-        xs: c.xs,
+        memory: c.memory,
         foldedLeaves: c.foldedLeaves,
         msgs: c.msgs,
         frontier,

@@ -14,17 +14,17 @@ const u32 = (...xs: number[]): Uint8Array => new Uint8Array(Uint32Array.from(xs)
 
 describe('CPU block shape', () => {
   // Pinned so docs/vm-circuit.md §2 ("Implemented") stays in step with the code.
-  it('has 378 columns (m = 512) and 489 + 4 constraints (q = 512), most of them bits', () => {
+  it('has 379 columns (m = 512) and 490 + 4 constraints (q = 512), most of them bits', () => {
     const b = cpuBlock();
-    expect(b.layout.columns).toBe(378);
+    expect(b.layout.columns).toBe(379);
     expect(b.shape.m).toBe(512);
-    expect(b.uniformConstraints).toBe(489);
+    expect(b.uniformConstraints).toBe(490);
     expect(b.boundaryConstraints).toBe(4);
     expect(b.shape.q).toBe(512);
     expect(b.shape.nPublic).toBe(4);
-    expect(b.smallColumns).toEqual({ bits: 338, bytes: 5, words: 35 });
+    expect(b.smallColumns).toEqual({ bits: 339, bytes: 5, words: 35 });
     expect(b.shape.transitionRows).toHaveLength(2);
-    expect(b.labels).toHaveLength(493);
+    expect(b.labels).toHaveLength(494);
   });
 
   it('exposes the six access slots of docs/vm-circuit.md §3 over named columns', () => {

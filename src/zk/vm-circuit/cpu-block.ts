@@ -142,6 +142,12 @@ export interface CpuLayout {
   readonly newPart: number;
   /** The continuation-row flag, or −1 in a block without continuation rows. */
   readonly cont: number;
+  /**
+   * 1 − pad − cont as a column of its own: the fetch slot's activity, so that every access
+   * slot's activity is a combination without a constant term (an all-zero row accesses
+   * nothing, which the memory argument's padding relies on, memory-argument.ts).
+   */
+  readonly fetch: number;
 }
 
 /** An access of docs/vm-circuit.md §3 as linear combinations of the row's columns. */
@@ -758,6 +764,8 @@ export function writeCpu(W: Writer, opts: CpuOptions): { layout: CpuLayout; slot
   W.at('last', col(nextPc), pcOut, 'nextPc[T−1] = pcOut');
   W.at('last', col(pad).plus(col(ecExit)), haltedOut, 'pad[T−1] + exit[T−1] = haltedOut');
 
+  const fetch = W.col('bit');
+  W.lin(col(fetch).minus(col(pad).not().minus(cont)), 'fetch = not pad, not continuation');
   const layout: CpuLayout = {
     columns: W.count,
     pc,
@@ -835,15 +843,15 @@ export function writeCpu(W: Writer, opts: CpuOptions): { layout: CpuLayout; slot
     oldPart,
     newPart,
     cont: contCol,
+    fetch,
   };
 
-  const notPad = col(pad).not();
   const slots: AccessSlot[] = [
     {
       name: 'fetch',
       space: 'code',
       isWrite: false,
-      active: notPad.minus(cont),
+      active: col(fetch),
       addr: col(pc),
       value: col(instr),
       key: col(pc).plus(KEY_BASE.code),

@@ -100,6 +100,22 @@ export class Lin {
     return { cols, coeffs, constant };
   }
 
+  /** rowTerms with the exact (bigint) coefficients, for field arithmetic on the combination. */
+  rowTermsExact(): { cols: number[]; coeffs: bigint[]; constant: bigint } {
+    const cols: number[] = [];
+    const coeffs: bigint[] = [];
+    let constant = 0n;
+    for (const [key, c] of this.terms) {
+      if (key === ONE_KEY) constant = c;
+      else if (key <= PUB_KEY || key >= NEXT_BASE) throw new Error('not a same-row combination');
+      else {
+        cols.push(key);
+        coeffs.push(c);
+      }
+    }
+    return { cols, coeffs, constant };
+  }
+
   toLC(): LinearCombination {
     const out: [Var, bigint][] = [];
     for (const [key, c] of this.terms) {

@@ -5,7 +5,8 @@ import { findUnsatisfied } from '../r1cs/uniform';
 import { loadElf } from '../../vm/elf-loader';
 import { Machine, MachineOptions, runProgram } from '../../vm/machine';
 import { TraceChecker } from '../../vm/trace-check';
-import { KEY_BASE, VM_PUBLIC_INPUTS, WRITE_TAG, factor, vmBlock } from './memory';
+import { KEY_BASE, VM_PUBLIC_INPUTS, WRITE_TAG, accessTuples, factor, vmBlock } from './memory';
+import { memoryProducts } from './memory-argument';
 import { DIRECTED } from './programs';
 import { SMALL } from './spec-helpers';
 import {
@@ -31,26 +32,37 @@ const u32 = (...xs: number[]): Uint8Array => new Uint8Array(Uint32Array.from(xs)
 
 describe('stage-2 block shape', () => {
   // Pinned so docs/vm-circuit.md §4 ("Implemented") stays in step with the code.
-  it('has 791 columns (m = 1024), 976 + 41 constraints (q = 1024), 45 columns phase 2', () => {
+  it('has 747 columns (m = 1024), 932 + 37 constraints (q = 1024), no field-size column', () => {
     const b = vmBlock();
-    expect(b.columns).toBe(791);
+    expect(b.columns).toBe(747);
     expect(b.shape.m).toBe(1024);
-    expect(b.uniformConstraints).toBe(976);
-    expect(b.boundaryConstraints).toBe(41);
+    expect(b.uniformConstraints).toBe(932);
+    expect(b.boundaryConstraints).toBe(37);
     expect(b.shape.q).toBe(1024);
-    expect(b.kinds).toEqual({ bits: 649, bytes: 9, words: 88, field: 45 });
-    expect(b.phase2Columns).toBe(45);
-    expect(b.shape.phase2Columns).toHaveLength(45);
-    expect(b.shape.transitionRows).toHaveLength(23);
-    expect(b.labels).toHaveLength(1017);
+    expect(b.kinds).toEqual({ bits: 650, bytes: 9, words: 88, field: 0 });
+    expect(b.shape.phase2Columns ?? []).toHaveLength(0);
+    expect(b.shape.transitionRows).toHaveLength(21);
+    expect(b.labels).toHaveLength(969);
     expect(b.witnessBits).toBe(34);
   });
 
-  it('declares the challenges and the two products as the only non-phase-1 inputs', () => {
+  it('is a single-phase circuit: no challenge or phase-2 inputs (the memory argument is apart)', () => {
     const b = vmBlock();
     expect(b.shape.nPublic).toBe(VM_PUBLIC_INPUTS.length);
-    expect(b.shape.challengeInputs).toEqual([b.publicIndex.alpha, b.publicIndex.gamma]);
-    expect(b.shape.phase2Inputs).toEqual([b.publicIndex.execProd, b.publicIndex.sortedProd]);
+    expect(b.shape.nPublic).toBe(37);
+    expect(b.shape.challengeInputs ?? []).toEqual([]);
+    expect(b.shape.phase2Inputs ?? []).toEqual([]);
+  });
+
+  it('every access tuple is over its row, and no activity has a constant (an all-zero row is idle)', () => {
+    const t = accessTuples(vmBlock());
+    expect(t.exec).toHaveLength(6);
+    expect(t.sorted).toHaveLength(6);
+    for (const tup of [...t.exec, ...t.sorted]) {
+      expect(tup.active.rowTermsExact().constant).toBe(0n);
+      for (const l of [tup.key, tup.value, tup.ts, tup.isWrite])
+        expect(() => l.rowTermsExact()).not.toThrow();
+    }
   });
 
   it('keeps every key space below 2^34 and apart', () => {
@@ -112,8 +124,9 @@ describe('honest runs satisfy the block and the memory argument', () => {
     const { run } = runAsm(MEM_PROGRAM, 4);
     const other = { alpha: 5n, gamma: 1234567n };
     expect(judge(run, other)).toEqual({ constraint: null, chain: null });
-    const a = segmentInstance(segmentValues(run, 0), ALPHA, GAMMA).publics.execProd;
-    const b = segmentInstance(segmentValues(run, 0), other.alpha, other.gamma).publics.execProd;
+    const values = (i: number): Float64Array => segmentValues(run, i).values;
+    const a = memoryProducts(vmBlock(), 4, run.segments, values, ALPHA, GAMMA).exec;
+    const b = memoryProducts(vmBlock(), 4, run.segments, values, other.alpha, other.gamma).exec;
     expect(a).not.toBe(b);
   });
 
@@ -348,7 +361,7 @@ describe('malicious provers (honest algorithm, wrong witness)', () => {
       }
     }
     expect(at).toBeGreaterThanOrEqual(0);
-    const inst = segmentInstance(seg, ALPHA, GAMMA);
+    const inst = segmentInstance(seg);
     const u = findUnsatisfied(shape, K, inst.W, inst.x);
     expect(u && vmBlock().labels[u.row]).toMatch(/inactive ⇒ read/);
   });
@@ -391,23 +404,36 @@ describe('malicious provers (honest algorithm, wrong witness)', () => {
   it('the verifier rejects broken chains between segments', () => {
     const { run } = base();
     const pubs = Array.from({ length: run.segments }, (_, i) => ({
-      ...segmentInstance(segmentValues(run, i), ALPHA, GAMMA).publics,
+      ...segmentInstance(segmentValues(run, i)).publics,
     }));
-    expect(checkSegments(run.statement, pubs, ALPHA, GAMMA)).toBeNull();
+    const P = {
+      alpha: ALPHA,
+      gamma: GAMMA,
+      ...memoryProducts(
+        vmBlock(),
+        run.k,
+        run.segments,
+        (i) => segmentValues(run, i).values,
+        ALPHA,
+        GAMMA,
+      ),
+    };
+    expect(checkSegments(run.statement, pubs, P)).toBeNull();
     const swapped = [pubs[1], pubs[0], ...pubs.slice(2)];
-    expect(checkSegments(run.statement, swapped, ALPHA, GAMMA)).toMatch(/segment 0/);
+    expect(checkSegments(run.statement, swapped, P)).toMatch(/segment 0/);
     const shifted = pubs.map((p, i) => (i === 1 ? { ...p, rowIn: p.rowIn + 1n } : p));
-    expect(checkSegments(run.statement, shifted, ALPHA, GAMMA)).toMatch(/rowIn/);
+    expect(checkSegments(run.statement, shifted, P)).toMatch(/rowIn/);
     const restarted = pubs.map((p, i) =>
       i === 1 ? { ...p, sortedKeyIn: 0n, sortedValueIn: 0n, sortedTsIn: 0n } : p,
     );
-    expect(checkSegments(run.statement, restarted, ALPHA, GAMMA)).toMatch(/sorted lane/);
+    expect(checkSegments(run.statement, restarted, P)).toMatch(/sorted lane/);
     const unhalted = pubs.map((p, i) => (i === pubs.length - 1 ? { ...p, haltedOut: 0n } : p));
-    expect(checkSegments(run.statement, unhalted, ALPHA, GAMMA)).toMatch(/halted/);
-    expect(checkSegments(run.statement, pubs.slice(1), ALPHA, GAMMA)).toMatch(/segments/);
+    expect(checkSegments(run.statement, unhalted, P)).toMatch(/halted/);
+    expect(checkSegments(run.statement, pubs.slice(1), P)).toMatch(/segments/);
     const recounted = pubs.map((p, i) => (i === 1 ? { ...p, cyclesIn: p.cyclesIn - 1n } : p));
-    expect(checkSegments(run.statement, recounted, ALPHA, GAMMA)).toMatch(/cycle count/);
-    expect(checkSegments(run.statement, pubs, ALPHA, GAMMA + 1n)).toMatch(/challenges/);
+    expect(checkSegments(run.statement, recounted, P)).toMatch(/cycle count/);
+    expect(checkSegments(run.statement, pubs, { ...P, gamma: GAMMA + 1n })).toMatch(/products/);
+    expect(checkSegments(run.statement, pubs, { ...P, exec: P.exec + 1n })).toMatch(/products/);
   });
 
   it('exit-code guest: the claimed exit code (42) is bound', () => {

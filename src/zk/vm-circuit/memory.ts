@@ -12,7 +12,7 @@
  * are checked locally. Where ours differs from Cairo: accesses carry timestamps and a write
  * flag (read/write memory, not write-once), the permutation is the grand product
  * Π (γ − φ(e)) with φ a random linear combination in α of the tuple's parts, both products are
- * phase-2 columns of the two-phase protocol (docs/protocol.md, two-phase witnesses), and the
+ * proven by GKR over the committed trace (memory-argument.ts; not committed columns), and the
  * verifier multiplies in the factors of a prologue (the initial image and registers) and an
  * epilogue (the exit code) it computes itself.
  *
@@ -24,9 +24,9 @@
  *    34 range bits) in (key, ts) order, each checked against its predecessor (the previous
  *    slot, or the prev* columns carried from the last slot of the previous row; at row 0 of a
  *    segment they are the public boundary values sortedIn*, which the verifier chains);
- *  - phase 2: α·g, and for each exec slot c = α·(value + α·ts), f = 1 + active·(γ − φ − 1) and
- *    the running product; for each sorted slot α·ts, c, f and the running product. The
- *    products of a segment are the phase-2 public inputs execProd and sortedProd.
+ *  - the factors f = 1 + active·(γ − φ − 1) of both sides are no columns: `accessTuples` gives
+ *    each slot's (key, value, ts, isWrite, active) as combinations of the row's columns, and
+ *    the memory argument proves the two grand products over all rows of all segments.
  *
  * φ(e) = key + 2^34·isWrite + α·value + α²·ts. Key and isWrite are packed into one term with a
  * constant weight because every key in a satisfying witness is an integer below 2^34 (the
@@ -69,20 +69,12 @@ export const VM_PUBLIC_INPUTS = [
   'cyclesOut',
   'writeFloor',
   ...IO_STATE.flatMap((n) => [`${n}In` as const, `${n}Out` as const]),
-  'alpha',
-  'gamma',
-  'execProd',
-  'sortedProd',
 ] as const;
 export type VmPublicName = (typeof VM_PUBLIC_INPUTS)[number];
 
 export interface ExecSlotLayout {
   /** Key, value, activity and write flag as combinations of the row's columns. */
   readonly slot: AccessSlot;
-  /** Phase 2: α·(value + α·ts), the fingerprint factor f and the running product after it. */
-  readonly c: number;
-  readonly f: number;
-  readonly prod: number;
 }
 
 export interface SortedSlotLayout {
@@ -96,11 +88,6 @@ export interface SortedSlotLayout {
   /** same · predecessor's value. */
   readonly sameValue: number;
   readonly gapBits: readonly number[];
-  /** Phase 2: α·ts, α·(value + α·ts), f, running product. */
-  readonly alphaTs: number;
-  readonly c: number;
-  readonly f: number;
-  readonly prod: number;
 }
 
 export interface MemoryLayout {
@@ -113,10 +100,6 @@ export interface MemoryLayout {
   readonly prevKey: number;
   readonly prevValue: number;
   readonly prevTs: number;
-  /** Phase 2: α·g, and the running products carried from the previous row (1 at row 0). */
-  readonly alphaG: number;
-  readonly prevExecProd: number;
-  readonly prevSortedProd: number;
 }
 
 export interface VmBlock {
@@ -131,8 +114,6 @@ export interface VmBlock {
   /** Allocated columns (before padding to m) and how many are of each kind. */
   readonly columns: number;
   readonly kinds: { bits: number; bytes: number; words: number; field: number };
-  /** Witness columns committed after the challenges. */
-  readonly phase2Columns: number;
   /** Index of each public input in the instance's x vector. */
   readonly publicIndex: Readonly<Record<VmPublicName, number>>;
   /** Largest bit width of an honest phase-1 value (keys, timestamps: below 2^34). */
@@ -154,9 +135,9 @@ function buildVmBlock(): VmBlock {
   const map = writeMapRules(W, cpu, io);
   const col = (j: number): Lin => Lin.col(j);
 
-  // ---- phase-1 columns ----------------------------------------------------------------------
+  // ---- columns ----------------------------------------------------------------------------
   const g = W.col();
-  const sorted1 = Array.from({ length: SLOTS }, () => ({
+  const sorted: SortedSlotLayout[] = Array.from({ length: SLOTS }, () => ({
     key: W.col(),
     value: W.col(),
     ts: W.col(),
@@ -195,55 +176,11 @@ function buildVmBlock(): VmBlock {
     W.at('first', col(io.state[n]), W.publicInput(`${n}In`), `${n}[0] = ${n}In`);
     W.at('last', col(io.stateN[n]), W.publicInput(`${n}Out`), `${n}N[T−1] = ${n}Out`);
   }
-  const alpha = W.challenge('alpha');
-  const gamma = W.challenge('gamma');
-  const execProdOut = W.publicInput('execProd', 2);
-  const sortedProdOut = W.publicInput('sortedProd', 2);
+  const exec: ExecSlotLayout[] = slots.map((slot) => ({ slot }));
 
-  // ---- phase-2 columns -----------------------------------------------------------------------
-  const alphaG = W.col('field', 2);
-  const prevExecProd = W.col('field', 2);
-  const exec: ExecSlotLayout[] = slots.map((slot) => ({
-    slot,
-    c: W.col('field', 2),
-    f: W.col('field', 2),
-    prod: W.col('field', 2),
-  }));
-  const prevSortedProd = W.col('field', 2);
-  const sorted: SortedSlotLayout[] = sorted1.map((s) => ({
-    ...s,
-    alphaTs: W.col('field', 2),
-    c: W.col('field', 2),
-    f: W.col('field', 2),
-    prod: W.col('field', 2),
-  }));
-
-  // ---- the global row and the exec side --------------------------------------------------------
+  // ---- the global row (the exec side's timestamps are 8·g + slot) ----------------------------
   W.lin(Lin.next(g).minus(col(g)).minus(1), 'g[t+1] = g[t] + 1');
   W.at('first', col(g), rowIn, 'g[0] = rowIn');
-  W.mul(alpha, col(g), col(alphaG), 'α·g');
-  exec.forEach((e, s) => {
-    // α·(value + α·ts) with α·ts = 8·(α·g) + s·α: one product per slot.
-    W.mul(
-      alpha,
-      e.slot.value.plus(col(alphaG), TS_STRIDE).plus(alpha, s),
-      col(e.c),
-      `exec ${e.slot.name}: α·(value + α·ts)`,
-    );
-    const phi = e.slot.key.plus(e.slot.write.times(WRITE_TAG)).plus(col(e.c));
-    W.mul(
-      e.slot.active,
-      gamma.minus(phi).minus(1),
-      col(e.f).minus(1),
-      `exec ${e.slot.name}: factor`,
-    );
-    const before = s === 0 ? col(prevExecProd) : col(exec[s - 1].prod);
-    W.mul(before, col(e.f), col(e.prod), `exec ${e.slot.name}: running product`);
-  });
-  const lastExec = exec[SLOTS - 1].prod;
-  W.lin(Lin.next(prevExecProd).minus(col(lastExec)), 'exec product carried');
-  W.at('first', col(prevExecProd), 1, 'exec product starts at 1');
-  W.at('last', col(lastExec), execProdOut, 'execProd = exec running product');
 
   // ---- the sorted lane --------------------------------------------------------------------------
   sorted.forEach((e, j) => {
@@ -281,33 +218,23 @@ function buildVmBlock(): VmBlock {
     W.zero(active.not(), ts.minus(P.ts).minus(1), `${n}: inactive ⇒ ts = previous + 1`);
     W.zero(active.not(), same.not(), `${n}: inactive ⇒ same key`);
     W.zero(active.not(), col(e.isWrite), `${n}: inactive ⇒ read`);
-    // Phase 2: φ = key + 2^34·isWrite + α·(value + α·ts).
-    W.mul(alpha, ts, col(e.alphaTs), `${n}: α·ts`);
-    W.mul(alpha, col(e.value).plus(col(e.alphaTs)), col(e.c), `${n}: α·(value + α·ts)`);
-    const phi = key.plus(col(e.isWrite), WRITE_TAG).plus(col(e.c));
-    W.mul(active, gamma.minus(phi).minus(1), col(e.f).minus(1), `${n}: factor`);
-    const before = j === 0 ? col(prevSortedProd) : col(sorted[j - 1].prod);
-    W.mul(before, col(e.f), col(e.prod), `${n}: running product`);
   });
   const last = sorted[SLOTS - 1];
   W.lin(Lin.next(prevKey).minus(col(last.key)), 'previous key carried');
   W.lin(Lin.next(prevValue).minus(col(last.value)), 'previous value carried');
   W.lin(Lin.next(prevTs).minus(col(last.ts)), 'previous ts carried');
-  W.lin(Lin.next(prevSortedProd).minus(col(last.prod)), 'sorted product carried');
   W.at('first', col(prevKey), keyIn, 'prevKey[0] = sortedKeyIn');
   W.at('first', col(prevValue), valueIn, 'prevValue[0] = sortedValueIn');
   W.at('first', col(prevTs), tsIn, 'prevTs[0] = sortedTsIn');
   W.at('last', col(last.key), keyOut, 'last key = sortedKeyOut');
   W.at('last', col(last.value), valueOut, 'last value = sortedValueOut');
   W.at('last', col(last.ts), tsOut, 'last ts = sortedTsOut');
-  W.at('first', col(prevSortedProd), 1, 'sorted product starts at 1');
-  W.at('last', col(last.prod), sortedProdOut, 'sortedProd = sorted running product');
 
   const built = W.build();
   const { labels } = built;
   // Boundary values the next segment continues from, and per-proof constants: the statement
   // check requires them equal across segments (statement.ts), so proofs carry them once
-  // (docs/proof-format.md, Linked inputs): 19 of the 39 carried scalars per segment.
+  // (docs/proof-format.md, Linked inputs): 19 of the 37 public inputs per segment.
   const at = (n: string): number => (VM_PUBLIC_INPUTS as readonly string[]).indexOf(n);
   const chained = ['pc', 'halted', 'sortedKey', 'sortedValue', 'sortedTs', 'cycles', ...IO_STATE];
   const shape: UniformShape = {
@@ -327,8 +254,7 @@ function buildVmBlock(): VmBlock {
   VM_PUBLIC_INPUTS.forEach((name, i) => {
     if (publicIndex[name] !== i) throw new Error(`public input ${name} out of order`);
   });
-  let phase2Columns = 0;
-  for (let j = 0; j < W.count; j++) if (W.phaseOf(j) === 2) phase2Columns++;
+  if (W.publics.length !== VM_PUBLIC_INPUTS.length) throw new Error('public inputs missing');
   return {
     shape,
     cpu,
@@ -342,23 +268,71 @@ function buildVmBlock(): VmBlock {
       prevKey,
       prevValue,
       prevTs,
-      alphaG,
-      prevExecProd,
-      prevSortedProd,
     },
     labels,
     uniformConstraints: W.uniform.length,
     boundaryConstraints: W.boundary.length,
     columns: W.count,
     kinds: W.kindCounts(),
-    phase2Columns,
     publicIndex,
     witnessBits: KEY_BITS,
   };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Fingerprints (shared by the prover's phase 2 and the verifier's prologue/epilogue factor)
+// The access tuples of a row, for the memory argument
+// ---------------------------------------------------------------------------------------------
+
+/** One access slot of a row as combinations of the row's columns (no next-step terms). */
+export interface AccessTuple {
+  readonly key: Lin;
+  readonly value: Lin;
+  readonly ts: Lin;
+  readonly isWrite: Lin;
+  readonly active: Lin;
+}
+
+const tuplesCache = new WeakMap<VmBlock, { exec: AccessTuple[]; sorted: AccessTuple[] }>();
+
+/**
+ * The six exec slots (ts = 8·g + slot) and the six sorted slots of a row. Every combination is
+ * over the row's own columns, and `active` has no constant term, so an all-zero row (a padding
+ * segment of the memory argument) is inactive in every slot: the argument relies on both
+ * (memory-argument.ts).
+ */
+export function accessTuples(block: VmBlock): { exec: AccessTuple[]; sorted: AccessTuple[] } {
+  let t = tuplesCache.get(block);
+  if (t === undefined) {
+    const M = block.mem;
+    const col = (j: number): Lin => Lin.col(j);
+    t = {
+      exec: M.exec.map((e, s) => ({
+        key: e.slot.key,
+        value: e.slot.value,
+        ts: col(M.g).times(TS_STRIDE).plus(s),
+        isWrite: e.slot.write,
+        active: e.slot.active,
+      })),
+      sorted: M.sorted.map((e) => ({
+        key: col(e.key),
+        value: col(e.value),
+        ts: col(e.ts),
+        isWrite: col(e.isWrite),
+        active: col(e.active),
+      })),
+    };
+    for (const tup of [...t.exec, ...t.sorted]) {
+      for (const l of [tup.key, tup.value, tup.ts, tup.isWrite, tup.active]) l.rowTermsExact();
+      if (tup.active.rowTermsExact().constant !== 0n)
+        throw new Error('an activity with a constant');
+    }
+    tuplesCache.set(block, t);
+  }
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fingerprints (shared by the prover's factors and the verifier's prologue/epilogue factor)
 // ---------------------------------------------------------------------------------------------
 
 const P = FR_MODULUS;

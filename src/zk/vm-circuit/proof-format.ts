@@ -1,7 +1,8 @@
 /**
- * The zkVM proof envelope, version 1 (docs/proof-format.md):
+ * The zkVM proof envelope, version 2 (docs/proof-format.md):
  *
- *   magic "ZKVMPROG" ‖ version u16 ‖ statement ‖ program ‖ u32 length ‖ inner proof
+ *   magic "ZKVMPROG" ‖ version u16 ‖ statement ‖ program ‖ u32 length ‖ memory argument
+ *     ‖ u32 length ‖ inner proof
  *
  *   statement = digest[32] ‖ exitCode i32 ‖ cycles u64 ‖ k u8 ‖ segments u32 ‖
  *               protocolVersion u16 ‖ srsId[32] ‖ insecure u8 ‖
@@ -12,9 +13,11 @@
  * (little-endian). The program section is exactly the preimage of the v1 program digest
  * (src/vm/program-digest.ts, after its domain string), so the verifier hashes it and compares
  * with the statement's digest: it needs no ELF, and the image it rebuilds the prologue from is
- * the one the digest names. The inner proof is the two-phase folding proof (magic "ZKVMFOLD",
- * src/zk/encoding/proof.ts) whose header context is `statementDigest`, so every transcript of
- * the inner proof absorbs the whole statement and the program section.
+ * the one the digest names. The memory argument (memory-argument.ts; its length is also fixed by
+ * the statement's segment count and size) proves the memory products and one evaluation claim
+ * per segment. The inner proof is the folding proof (magic "ZKVMFOLD", src/zk/encoding/proof.ts)
+ * whose header context is `statementDigest`, so every transcript of the inner proof absorbs the
+ * whole statement and the program section.
  *
  * Decoding is total: every length is checked against the remaining input before anything is
  * allocated, and trailing bytes are rejected. The private input is never part of it.
@@ -25,7 +28,7 @@ import { PROGRAM_DIGEST_V1_PREFIX } from '../../vm/program-digest';
 import { sortSegments } from '../../vm/program-image';
 
 export const ENVELOPE_MAGIC = new TextEncoder().encode('ZKVMPROG');
-export const ENVELOPE_VERSION = 1;
+export const ENVELOPE_VERSION = 2;
 const PROGRAM_DOMAIN = 'zkvm/program-image/v1';
 const STATEMENT_DOMAIN = 'zkvm/statement/v1';
 
@@ -57,7 +60,9 @@ export interface ProgramSection {
 export interface Envelope {
   statement: ZkvmStatement;
   program: ProgramSection;
-  /** The inner two-phase proof bytes. */
+  /** The memory argument's bytes (memory-argument.ts). */
+  memory: Uint8Array;
+  /** The inner folding proof's bytes. */
   inner: Uint8Array;
 }
 
@@ -200,6 +205,8 @@ export function encodeEnvelopeWithLayout(e: Envelope): {
   w.u16('version', ENVELOPE_VERSION);
   writeStatement(w, e.statement);
   writeProgram(w, e.program);
+  w.u32('memory.length', e.memory.length);
+  w.put('memory', e.memory);
   w.u32('inner.length', e.inner.length);
   w.put('inner', e.inner);
   return { bytes: w.finish(), fields: w.fields };
@@ -332,12 +339,20 @@ export function decodeEnvelope(bytes: Uint8Array): EnvelopeDecode {
       return { ok: false, reason: 'bad magic (not a zkVM proof)' };
     const version = r.u16();
     if (version !== ENVELOPE_VERSION)
-      return { ok: false, reason: `unsupported envelope version ${version}` };
+      return {
+        ok: false,
+        reason:
+          version === 1
+            ? 'envelope version 1 (protocol version 1) is no longer supported: prove again'
+            : `unsupported envelope version ${version}`,
+      };
     const s0 = r.o;
     statement = readStatementSection(r);
     const p0 = r.o;
     const program = readProgram(r);
     const p1 = r.o;
+    const memoryLen = r.u32();
+    const memory = r.take(memoryLen);
     const innerLen = r.u32();
     if (innerLen !== r.remaining())
       return {
@@ -348,7 +363,7 @@ export function decodeEnvelope(bytes: Uint8Array): EnvelopeDecode {
     const inner = r.take(innerLen);
     return {
       ok: true,
-      envelope: { statement, program, inner },
+      envelope: { statement, program, memory, inner },
       statementBytes: bytes.subarray(s0, p0),
       programBytes: bytes.subarray(p0, p1),
     };

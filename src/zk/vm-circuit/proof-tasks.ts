@@ -4,13 +4,12 @@
  * worker threads (src/jobs/proof-executor.ts) and `proveProgram` in this thread gets the very
  * same bytes (docs/protocol.md §10.6, docs/vm-circuit.md §5):
  *
- *   phase1   one segment's phase-1 commitment C1 (34-bit scalars)
- *   leaf     one segment's phase 2 from [α, γ]: C2 and its public inputs
+ *   phase1   one segment's commitment C (34-bit scalars)
  *   subtree  a block of leaves lifted at the tree's shared point, and the folds among them
  *   fold     one fold of the tree (field work only; commitments are combined by the caller)
  *   compress the Spartan compression of the root
  *
- * A worker needs the prover's SRS for phase1, leaf and compress: it gets an `SrsDescriptor`
+ * A worker needs the prover's SRS for phase1, subtree and compress: it gets an `SrsDescriptor`
  * (where to load it from), never the points, and memoizes the loaded SRS per thread.
  */
 import type { Fr } from '../field/fr';
@@ -33,9 +32,8 @@ import { readPtauFile } from '../srs/ptau';
 import type { Srs } from '../srs/types';
 import { VmBlock, vmBlock } from './memory';
 import { SegmentInstanceVec, phase1Witness, segmentInstanceVec } from './vm-witness';
-import { frVecGet, frVecLength } from '../field/fr-vec';
 
-export type ProofTaskName = 'phase1' | 'leaf' | 'subtree' | 'fold' | 'compress';
+export type ProofTaskName = 'phase1' | 'subtree' | 'fold' | 'compress';
 
 /** Where a worker finds the prover's SRS. */
 export type SrsDescriptor =
@@ -72,20 +70,6 @@ export interface Phase1Input {
   k: number;
   /** segmentValues(run, i).values */
   values: Float64Array;
-}
-
-export interface LeafInput {
-  index: number;
-  k: number;
-  values: Float64Array;
-  alpha: Fr;
-  gamma: Fr;
-}
-
-/** A segment's phase-2 commitment C2 and its public inputs (challenges and phase 2 filled in). */
-export interface LeafOutput {
-  comm2: Uint8Array;
-  x: Fr[];
 }
 
 export interface FoldInput {
@@ -128,23 +112,6 @@ export function phase1Task(srs: Srs, input: Phase1Input): Uint8Array {
   return commitPhase(pcsOf(srs), block.shape, W, 1, block.witnessBits).toBytes();
 }
 
-export function leafTask(srs: Srs, input: LeafInput): LeafOutput {
-  const block = vmBlock();
-  const inst = segmentInstanceVec(
-    { index: input.index, k: input.k, values: input.values },
-    input.alpha,
-    input.gamma,
-    block,
-  );
-  // Π₂W: the phase-2 columns of every row, zeros elsewhere (docs/protocol.md §10.1).
-  const { m, phase2Columns = [] } = block.shape;
-  const part = new Array<Fr>(frVecLength(inst.W)).fill(0n);
-  for (let off = 0; off < part.length; off += m)
-    for (const j of phase2Columns) part[off + j] = frVecGet(inst.W, off + j);
-  const comm2 = pcsOf(srs).commit(part).toBytes();
-  return { comm2, x: inst.x };
-}
-
 export function foldTask(input: FoldInput): FoldOutput {
   const ctx = { shape: vmBlock().shape, k: input.k, hd: input.hd };
   return proveFoldCore(ctx, input.node, input.left, input.lw, input.right, input.rw);
@@ -175,12 +142,13 @@ export interface SubtreeInput {
   /** The block's first leaf and its segment values, one per leaf. */
   from: number;
   values: Float64Array[];
-  /** Per leaf of the block: C1, C2 and the public inputs (as the point transcript absorbed them). */
+  /** Per leaf of the block: its commitment and public inputs (as the point transcript absorbed them). */
   comm1: Uint8Array[];
-  comm2: Uint8Array[];
   xs: Fr[][];
-  alpha: Fr;
-  gamma: Fr;
+  /** Per leaf: its evaluation claim W̃_i(p) = w_i (the memory argument's). */
+  w: Fr[];
+  /** The claims' point p. */
+  claims: Fr[];
   /** The tree's shared point (drawPoint over every leaf). */
   point: FoldPoint;
   /** A node the block's first step folds into (a chain continued from an earlier piece). */
@@ -221,12 +189,7 @@ function isChain(input: SubtreeInput): boolean {
 /** Rebuilds leaf `index` of a block; its public inputs must be the committed ones. */
 function rebuildLeaf(input: SubtreeInput, j: number, block: VmBlock): SegmentInstanceVec {
   const index = input.from + j;
-  const seg = segmentInstanceVec(
-    { index, k: input.k, values: input.values[j] },
-    input.alpha,
-    input.gamma,
-    block,
-  );
+  const seg = segmentInstanceVec({ index, k: input.k, values: input.values[j] }, block);
   const x = input.xs[j];
   if (seg.x.length !== x.length || seg.x.some((v, p) => v !== x[p]))
     throw new Error(`subtree: segment ${index} does not rebuild to its committed inputs`);
@@ -251,9 +214,8 @@ function chainTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
     return c;
   };
   const leafInst = (j: number, x: Fr[]): AccInstance<HyperKzgCommitment> => ({
-    ...liftCore(ctx, from + j, point, x),
+    ...liftCore(ctx, from + j, point, x, { p: input.claims, w: input.w[j] }),
     comm: decode(input.comm1[j]),
-    comm2: decode(input.comm2[j]),
   });
   const chain = chainSession(point.r, shape, k, multiplyInMemory, (W, x) =>
     multiplyVec(shape, k, W, 1n, x),
@@ -320,8 +282,8 @@ function blockTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
   for (let j = 0; j < values.length; j++) {
     const index = from + j;
     const seg = rebuildLeaf(input, j, block);
-    const core = liftCore(ctx, index, point, seg.x);
-    insts.set(index, { ...core, comm: decode(input.comm1[j]), comm2: decode(input.comm2[j]) });
+    const core = liftCore(ctx, index, point, seg.x, { p: input.claims, w: input.w[j] });
+    insts.set(index, { ...core, comm: decode(input.comm1[j]) });
     wits.set(index, leafWitness(ctx, seg.W, seg.x, point.r));
     // Run every step of the block whose two inputs are ready (consumed inputs are deleted).
     for (let progress = true; progress;) {
@@ -356,8 +318,6 @@ export function runProofTask(name: ProofTaskName, srs: () => Srs, input: unknown
   switch (name) {
     case 'phase1':
       return phase1Task(srs(), input as Phase1Input);
-    case 'leaf':
-      return leafTask(srs(), input as LeafInput);
     case 'subtree':
       return subtreeTask(srs(), input as SubtreeInput);
     case 'fold':

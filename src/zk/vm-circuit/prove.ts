@@ -18,7 +18,6 @@ import type { Fr } from '../field/fr';
 import { FOLD_CHAIN, foldChains, foldPlan } from '../folding/tree';
 import type { AccCore, AccInstance, AccWitness } from '../folding/mova';
 import { drawPoint, errorAt, foldInstanceCommitments, leafWitness } from '../folding/mova';
-import { drawChallenges } from '../folding/two-phase';
 import { PROTOCOL_VERSION, headerDigest } from '../folding/statement';
 import { fromPlainInstance, toPlainInstance } from '../folding/transfer';
 import { assembleProof, encodeProof } from '../encoding/proof';
@@ -41,8 +40,6 @@ import {
   CompressOutput,
   FoldInput,
   FoldOutput,
-  LeafInput,
-  LeafOutput,
   Phase1Input,
   SubtreeInput,
   SubtreeOutput,
@@ -50,10 +47,12 @@ import {
 import { ZkvmStatement, encodeEnvelope, encodeSections, statementDigest } from './proof-format';
 import {
   CheckpointPosition,
+  MemoryCheckpoint,
   ProveCheckpoint,
   encodeCheckpoint,
   restoreCheckpoint,
 } from './checkpoint';
+import { encodeMemoryProof, proveMemoryArgument } from './memory-argument';
 
 /** Witness columns per row (m): the SRS needs 2^(k + WITNESS_ROW_VARS) G1 powers. */
 export const WITNESS_ROW_VARS = 10;
@@ -126,7 +125,14 @@ const hex = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0'
 
 /** Strips the commitment objects (not structured-clone friendly) off an instance. */
 function coreOf(i: AccInstance<HyperKzgCommitment>): AccCore {
-  return { x: i.x, u: i.u, r: i.r, v: i.v, digest: i.digest };
+  return {
+    x: i.x,
+    u: i.u,
+    r: i.r,
+    v: i.v,
+    digest: i.digest,
+    ...(i.ev === undefined ? {} : { ev: i.ev }),
+  };
 }
 
 /** Checks the segment size against the limits and the SRS. */
@@ -263,16 +269,9 @@ export async function proveProgram(
     });
   }
   const ctx = { shape, k, hd };
-  const draw = drawChallenges(
-    ctx,
-    comm1.map((c, i) => ({ comm1: c, x: x1[i] })),
-  );
-  const [alpha, gamma] = draw.challenges;
   const folds = foldPlan(N);
-  // Folding progress counts phase-2 commitments, lifted leaves and folds.
-  const foldTotal = 2 * N + folds.length;
-  const leafC2: Uint8Array[] = from0 ? from0.comm2 : [];
-  const xs: Fr[][] = from0 ? from0.xs : [];
+  // Folding progress counts lifted leaves and folds.
+  const foldTotal = N + folds.length;
   const msgs: FoldOutput['msg'][] = new Array(folds.length);
   const pending = new Set(folds.map((_, j) => j));
   const insts: AccInstance<HyperKzgCommitment>[] = [];
@@ -285,6 +284,7 @@ export async function proveProgram(
       pending.delete(m.node);
     }
   }
+  let memory: MemoryCheckpoint | null = from0?.memory ?? null;
   let lastSave = performance.now();
   const intervalMs = cps.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
   const saveCheckpoint = (position: CheckpointPosition): void => {
@@ -297,9 +297,7 @@ export async function proveProgram(
       position,
       comm1,
       x1,
-      leavesDone: leafC2.length,
-      comm2: leafC2,
-      xs,
+      memory,
       foldedLeaves,
       msgs: [...msgs.entries()]
         .filter(([j, m]) => m !== undefined && !pending.has(j))
@@ -317,29 +315,26 @@ export async function proveProgram(
   if (!from0) saveCheckpoint({ stage: 'executing', done: N, total: N });
   lap('phase1Ms');
 
-  // Phase 2: every segment's C2 and public inputs (the point needs all of them before a fold).
-  done = leafC2.length;
-  progress('folding', done + start + (folds.length - pending.size), foldTotal);
-  for (let from = leafC2.length; from < N; from += chunk) {
-    check();
-    const ids = chunks(from);
-    const outs = await executor.map<LeafInput, LeafOutput>(
-      'leaf',
-      ids.map((i) => ({ index: i, k, values: segmentValues(run, i).values, alpha, gamma })),
-      { signal, onDone: () => progress('folding', ++done, foldTotal) },
+  // The memory argument (memory-argument.ts): challenges over every commitment, the two grand
+  // products by GKR, and one evaluation claim per segment for the fold tree to check.
+  progress('folding', start + folds.length - pending.size, foldTotal);
+  if (memory === null) {
+    const ma = proveMemoryArgument(
+      { hd, k, block },
+      comm1.map((c, i) => ({ comm: c, x: x1[i] })),
+      (i) => segmentValues(run, i).values,
     );
-    for (const o of outs) {
-      leafC2.push(o.comm2);
-      xs.push(o.x);
-    }
-    if (leafC2.length < N && performance.now() - lastSave >= intervalMs)
-      saveCheckpoint({ stage: 'folding', done, total: foldTotal });
+    memory = { proof: encodeMemoryProof(ma.proof), ...ma.result };
+    saveCheckpoint({ stage: 'folding', done: 0, total: foldTotal });
   }
+  const { claims, w } = memory;
   const point = drawPoint(
     ctx,
-    comm1.map((c, i) => ({ comm: c, comm2: leafC2[i], x: xs[i] })),
-    draw.digest,
+    comm1.map((c, i) => ({ comm: c, x: x1[i], w: w[i] })),
+    undefined,
+    claims,
   );
+  lap('phase2Ms');
   if (from0) {
     for (const f of from0.frontier) {
       const wit = leafWitness(ctx, f.W, f.inst.x, point.r, f.inst.u);
@@ -351,15 +346,13 @@ export async function proveProgram(
       wits.set(f.id, wit);
     }
   }
-  if (!from0 || from0.leavesDone < N) saveCheckpoint({ stage: 'folding', done, total: foldTotal });
-  lap('phase2Ms');
 
   // The leaves at the shared point and the fold tree, streamed: a wave of leaf blocks (below),
   // then every fold whose inputs are ready (the folds of one wave run in parallel). The tree
   // and its node numbers are the canonical ones (foldPlan), so the order of work does not
   // change a byte of the proof, and at most a wave of blocks plus one pending node per level
   // is held.
-  done = N + start + folds.length - pending.size;
+  done = start + folds.length - pending.size;
   progress('folding', done, foldTotal);
   const pcs = new HyperKZG(srs);
   // The chains of the canonical tree (FOLD_CHAIN leaves each) are the units of parallel work: a
@@ -382,9 +375,9 @@ export async function proveProgram(
     let carries: (SubtreeInput['carry'] | undefined)[] = wave.map(() => undefined);
     for (let off = 0; wave.some((ch) => off < ch.count); off += piece) {
       const parts = wave
-        .map((ch, w) => ({ ch, w }))
+        .map((ch, c) => ({ ch, c }))
         .filter(({ ch }) => off < ch.count)
-        .map(({ ch, w }) => {
+        .map(({ ch, c }) => {
           const ids = Array.from(
             { length: Math.min(piece, ch.count - off) },
             (_, j) => ch.from + off + j,
@@ -393,23 +386,22 @@ export async function proveProgram(
           const steps = ch.steps
             .filter((node) => ids.includes(folds[node].right))
             .map((node) => ({ node, ...folds[node] }));
-          return { w, ids, steps };
+          return { c, ids, steps };
         });
       const outs = await executor.map<SubtreeInput, SubtreeOutput>(
         'subtree',
-        parts.map(({ w, ids, steps }) => ({
+        parts.map(({ c, ids, steps }) => ({
           k,
           hd,
           steps,
           from: ids[0],
           values: ids.map((i) => segmentValues(run, i).values),
           comm1: ids.map((i) => comm1[i]),
-          comm2: ids.map((i) => leafC2[i]),
-          xs: ids.map((i) => xs[i]),
-          alpha,
-          gamma,
+          xs: ids.map((i) => x1[i]),
+          w: ids.map((i) => w[i]),
+          claims: [...claims.p],
           point,
-          ...(carries[w] ? { carry: carries[w] } : {}),
+          ...(carries[c] ? { carry: carries[c] } : {}),
         })),
         {
           signal,
@@ -425,13 +417,13 @@ export async function proveProgram(
           msgs[m.node] = m.msg;
           pending.delete(m.node);
         }
-        next[parts[j].w] = o.frontier.length === 1 ? o.frontier[0] : undefined;
+        next[parts[j].c] = o.frontier.length === 1 ? o.frontier[0] : undefined;
         if (o.frontier.length !== 1) throw new Error('a chain task returned no single root');
       });
       carries = next;
     }
-    wave.forEach((ch, w) => {
-      const f = carries[w];
+    wave.forEach((ch, c) => {
+      const f = carries[c];
       if (!f) throw new Error(`chain at leaf ${ch.from} left unfinished`);
       const inst = fromPlainInstance(hyperKzgCodec, d.witnessVars, f.inst);
       if (inst === null) throw new Error('a task returned an invalid instance');
@@ -497,12 +489,8 @@ export async function proveProgram(
   if (pcsProof === null) throw new Error('the compression task returned an invalid opening');
   const proof = assembleProof(
     header,
-    {
-      leafComms: comm1.map(decode),
-      leafComms2: leafC2.map(decode),
-      msgs,
-    },
-    xs,
+    { leafComms: comm1.map(decode), msgs },
+    x1,
     {
       sc1: { rounds: c.sc1 },
       evals: c.evals,
@@ -514,7 +502,7 @@ export async function proveProgram(
     shape,
   );
   const inner = encodeProof(bundle, proof);
-  const bytes = encodeEnvelope({ statement, program, inner });
+  const bytes = encodeEnvelope({ statement, program, memory: memory.proof, inner });
   progress('compressing', 1, 1);
   lap('compressMs');
   timings.totalMs = performance.now() - t0;

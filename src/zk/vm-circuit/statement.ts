@@ -117,18 +117,43 @@ export function boundaryFactor(stmt: MemoryStatement, alpha: Fr, gamma: Fr): Fr 
 /** A segment's public inputs by name (field elements). */
 export type SegmentPublics = Readonly<Record<VmPublicName, Fr>>;
 
+/** The memory argument's outcome: its challenges and the two grand products over all rows. */
+export interface MemoryProducts {
+  readonly alpha: Fr;
+  readonly gamma: Fr;
+  /** Π of the exec side's factors over every row of every segment. */
+  readonly exec: Fr;
+  /** Π of the sorted side's factors. */
+  readonly sorted: Fr;
+}
+
 /**
  * The verifier's checks across segments (docs/vm-circuit.md §4, §5): the first segment starts
  * at the entry, not halted, at global row 1 and after the sentinel (0, 0, 0); each segment
  * continues the previous one (pc, halted flag, rows, last sorted entry); the last has halted;
- * every segment used the same challenges; and Π exec · prologue·epilogue = Π sorted.
+ * and Π exec · prologue·epilogue = Π sorted for the memory argument's products.
  * Returns null, or the first failed check.
  */
 export function checkSegments(
   stmt: MemoryStatement,
   publics: readonly SegmentPublics[],
-  alpha: Fr,
-  gamma: Fr,
+  products: MemoryProducts,
+): string | null {
+  return checkChaining(stmt, publics) ?? checkProducts(stmt, products);
+}
+
+/** The memory identity: Π exec · Π (γ − φ) over prologue and epilogue = Π sorted. */
+export function checkProducts(stmt: MemoryStatement, products: MemoryProducts): string | null {
+  const { alpha, gamma } = products;
+  if ((boundaryFactor(stmt, alpha, gamma) * products.exec) % FR_MODULUS !== products.sorted)
+    return 'memory products differ';
+  return null;
+}
+
+/** checkSegments without the products: how the segments start, chain and end. */
+export function checkChaining(
+  stmt: MemoryStatement,
+  publics: readonly SegmentPublics[],
 ): string | null {
   const T = 2 ** stmt.k;
   if (publics.length !== stmt.segments) return `expected ${stmt.segments} segments`;
@@ -150,11 +175,8 @@ export function checkSegments(
   if (first.cyclesIn !== 0n) return 'segment 0: cycle count does not start at 0';
   if (first.sortedKeyIn !== 0n || first.sortedValueIn !== 0n || first.sortedTsIn !== 0n)
     return 'segment 0: sorted lane does not start at the sentinel';
-  let execProd = boundaryFactor(stmt, alpha, gamma);
-  let sortedProd = 1n;
   for (let i = 0; i < publics.length; i++) {
     const p = publics[i];
-    if (p.alpha !== alpha || p.gamma !== gamma) return `segment ${i}: other challenges`;
     if (p.rowIn !== BigInt(1 + i * T)) return `segment ${i}: rowIn is not ${1 + i * T}`;
     if (p.memTop !== BigInt(stmt.memoryTop) || p.writeFloor !== BigInt(writeFloor(stmt.image)))
       return `segment ${i}: memory map differs from the statement`;
@@ -175,8 +197,6 @@ export function checkSegments(
         if (p[`${n}Out`] !== q[`${n}In`]) return `segments ${i}/${i + 1}: ${n} does not continue`;
       }
     }
-    execProd = (execProd * p.execProd) % FR_MODULUS;
-    sortedProd = (sortedProd * p.sortedProd) % FR_MODULUS;
   }
   const last = publics[publics.length - 1];
   if (last.haltedOut !== 1n) return 'the last segment has not halted';
@@ -186,7 +206,6 @@ export function checkSegments(
   if (last.cyclesOut !== BigInt(stmt.cycles)) return 'the cycle count differs from the statement';
   if (last.outCurOut !== BigInt(stmt.publicOutput.length))
     return 'the output cursor does not end at the output length';
-  if (execProd !== sortedProd) return 'memory products differ';
   return null;
 }
 

@@ -1,20 +1,25 @@
 /**
  * The zkVM verifier (docs/proof-format.md): decode the envelope, check the carried program
  * image against the statement's program digest, rebuild the memory statement (image, memory
- * top, public input and output, exit code, cycles, N, k) and verify the inner two-phase proof
- * with `checkSegments` as its statement check and the statement digest as its context.
+ * top, public input and output, exit code, cycles, N, k), and verify the inner folding proof
+ * with the statement digest as its context; between its decoding and its folds, the memory
+ * argument (memory-argument.ts) over the inner proof's segment commitments and inputs gives the
+ * memory products, which `checkSegments` checks with the segments' chaining, and one evaluation
+ * claim per segment, which the folds and the compression check.
  *
  * Total: any byte string gives a verdict, never an exception; the work is bounded by the input
  * length (every count in the envelope and the inner proof is checked against the bytes that
  * remain before anything is allocated or iterated).
  */
-import { verifyProofBytes } from '../encoding/proof';
+import { MAX_SEGMENTS, verifyProofBytes } from '../encoding/proof';
+import { headerDigest } from '../folding/statement';
 import type { Fr } from '../field/fr';
 import { PROTOCOL_VERSION } from '../folding/statement';
 import { hyperKzgBundle } from '../pcs/hyperkzg-codec';
 import type { SrsVerifierKey } from '../srs/types';
 import { VM_PUBLIC_INPUTS, MAX_TAPE_BYTES, vmBlock } from './memory';
-import { MemoryStatement, SegmentPublics, checkSegments } from './statement';
+import { MemoryStatement, SegmentPublics, checkChaining, checkProducts } from './statement';
+import { decodeMemoryProof, verifyMemoryArgument } from './memory-argument';
 import {
   ZkvmStatement,
   decodeEnvelope,
@@ -50,7 +55,7 @@ function verifyInner(
   const dec = decodeEnvelope(bytes);
   if (!dec.ok)
     return { valid: false, stage: 'decode', reason: dec.reason, statement: dec.statement };
-  const { statement, program, inner } = dec.envelope;
+  const { statement, program, memory, inner } = dec.envelope;
   const no = (stage: string, reason: string): VerifyResult => ({
     valid: false,
     stage,
@@ -104,14 +109,26 @@ function verifyInner(
     k,
   };
   const context = statementDigest(dec.statementBytes, dec.programBytes);
-  const verdict = verifyProofBytes({ shape: vmBlock().shape, bundle: hyperKzgBundle(vk) }, inner, {
+  const block = vmBlock();
+  if (statement.segments < 1 || statement.segments > MAX_SEGMENTS)
+    return no('statement', `segment count ${statement.segments} outside [1, ${MAX_SEGMENTS}]`);
+  const memProof = decodeMemoryProof(memory, statement.segments, k, block);
+  if (memProof === null) return no('decode', 'the memory argument does not decode');
+  const verdict = verifyProofBytes({ shape: block.shape, bundle: hyperKzgBundle(vk) }, inner, {
     allowInsecureSrs: opts.allowInsecureSrs === true,
     expectedK: k,
     expectedContext: context,
-    checkStatement: (s) => {
-      if (s.header.segments !== statement.segments)
-        return `inner proof has ${s.header.segments} segments, the statement ${statement.segments}`;
-      return checkSegments(mem, s.publicInputs.map(byName), s.challenges[0], s.challenges[1]);
+    checkStatement: (s) =>
+      s.header.segments !== statement.segments
+        ? `inner proof has ${s.header.segments} segments, the statement ${statement.segments}`
+        : checkChaining(mem, s.publicInputs.map(byName)),
+    leafClaims: (s, leaves) => {
+      const ma = verifyMemoryArgument({ hd: headerDigest(s.header), k, block }, leaves, memProof);
+      if (!ma.ok) return ma;
+      const why = checkProducts(mem, ma.products);
+      return why === null
+        ? { ok: true, claims: ma.claims, values: ma.w }
+        : { ok: false, reason: why };
     },
   });
   if (!verdict.valid) return no(verdict.stage, verdict.reason);

@@ -12,6 +12,7 @@ import { MachineOptions } from '../../vm/machine';
 import { ProgramImage } from '../../vm/program-image';
 import { vmBlock } from './memory';
 import { MemoryStatement, SegmentPublics, checkSegments } from './statement';
+import { memoryProducts } from './memory-argument';
 import { SMALL } from './spec-helpers';
 import {
   CircuitRows,
@@ -45,15 +46,24 @@ export function judge(
   const publics: SegmentPublics[] = [];
   let constraint: Verdict['constraint'] = null;
   for (let i = 0; i < run.segments; i++) {
-    const inst = segmentInstance(segmentValues(run, i), alpha, gamma);
+    const inst = segmentInstance(segmentValues(run, i));
     publics.push(inst.publics);
     if (constraint || !check.has(i)) continue;
     const u = findUnsatisfied(block.shape, run.k, inst.W, inst.x);
     if (u) constraint = { segment: i, step: u.step, label: block.labels[u.row] };
   }
+  // The products the memory argument proves, from their definition.
+  const p = memoryProducts(
+    block,
+    run.k,
+    run.segments,
+    (i) => segmentValues(run, i).values,
+    alpha,
+    gamma,
+  );
   return {
     constraint,
-    chain: checkSegments(opts.statement ?? run.statement, publics, alpha, gamma),
+    chain: checkSegments(opts.statement ?? run.statement, publics, { alpha, gamma, ...p }),
   };
 }
 

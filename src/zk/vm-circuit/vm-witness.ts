@@ -11,7 +11,7 @@
  * alone, so a test that edits them gets the phase 2 an honest algorithm would commit to.
  */
 import { Fr, FR_MODULUS } from '../field/fr';
-import { FrVec, frVecSet, frVecToBigints, frVecZeros } from '../field/fr-vec';
+import { FrVec, frVecFromIntegers, frVecToBigints } from '../field/fr-vec';
 import { Machine, MachineOptions, RunResult } from '../../vm/machine';
 import { ProgramImage } from '../../vm/program-image';
 import { resolveMemoryLimits } from '../../vm/memory-map';
@@ -26,7 +26,6 @@ import {
   VM_PUBLIC_INPUTS,
   VmBlock,
   VmPublicName,
-  WRITE_TAG,
   vmBlock,
 } from './memory';
 import {
@@ -774,98 +773,29 @@ export interface SegmentInstanceVec {
   readonly publics: SegmentPublics;
 }
 
-/**
- * Phase 2 of segment `seg` from its phase-1 values and the challenges: fingerprints, factors and
- * running products; then W and the public inputs (boundary values read off the rows).
- */
-export function segmentInstance(
-  seg: SegmentWitness1,
-  alpha: Fr,
-  gamma: Fr,
-  block: VmBlock = vmBlock(),
-): SegmentInstance {
-  const s = segmentInstanceVec(seg, alpha, gamma, block);
+/** A segment's instance: W (its values as field elements) and the public inputs. */
+export function segmentInstance(seg: SegmentWitness1, block: VmBlock = vmBlock()): SegmentInstance {
+  const s = segmentInstanceVec(seg, block);
   return { ...s, W: frVecToBigints(s.W) };
 }
 
 /** segmentInstance with W as a flat vector: no bigint per witness entry. */
 export function segmentInstanceVec(
   seg: SegmentWitness1,
-  alpha: Fr,
-  gamma: Fr,
   block: VmBlock = vmBlock(),
 ): SegmentInstanceVec {
-  const T = 2 ** seg.k;
-  const m = block.shape.m;
-  const M = block.mem;
-  const v = seg.values;
-  const W = valuesVec(v);
-  const set = (i: number, x: Fr): void => frVecSet(W, i, x);
-  const slots = slotsOf(block);
-  const tag = BigInt(WRITE_TAG);
-  let execProd = 1n;
-  let sortedProd = 1n;
-  for (let t = 0; t < T; t++) {
-    const off = t * m;
-    const aG = (alpha * fr(v[off + M.g])) % P;
-    set(off + M.alphaG, aG);
-    set(off + M.prevExecProd, execProd);
-    for (let s = 0; s < SLOTS; s++) {
-      const cs = slots[s];
-      const e = M.exec[s];
-      const value = fr(evalAt(cs.value, v, off));
-      const c = (alpha * ((value + BigInt(TS_STRIDE) * aG + BigInt(s) * alpha) % P)) % P;
-      const phi = (fr(evalAt(cs.key, v, off)) + fr(evalAt(cs.write, v, off)) * tag + c) % P;
-      const active = fr(evalAt(cs.active, v, off));
-      const f = (1n + active * ((gamma - phi - 1n + 2n * P) % P)) % P;
-      execProd = (execProd * f) % P;
-      set(off + e.c, c);
-      set(off + e.f, f);
-      set(off + e.prod, execProd);
-    }
-    set(off + M.prevSortedProd, sortedProd);
-    for (const s of M.sorted) {
-      const aTs = (alpha * fr(v[off + s.ts])) % P;
-      const c = (alpha * ((fr(v[off + s.value]) + aTs) % P)) % P;
-      const phi = (fr(v[off + s.key]) + fr(v[off + s.isWrite]) * tag + c) % P;
-      const f = (1n + fr(v[off + s.active]) * ((gamma - phi - 1n + 2n * P) % P)) % P;
-      sortedProd = (sortedProd * f) % P;
-      set(off + s.alphaTs, aTs);
-      set(off + s.c, c);
-      set(off + s.f, f);
-      set(off + s.prod, sortedProd);
-    }
-  }
-  const publics: Record<VmPublicName, Fr> = {
-    ...phase1Publics(seg, block),
-    alpha,
-    gamma,
-    execProd,
-    sortedProd,
+  const publics = phase1Publics(seg, block);
+  return {
+    k: seg.k,
+    W: frVecFromIntegers(seg.values),
+    x: VM_PUBLIC_INPUTS.map((name) => publics[name]),
+    publics,
   };
-  return { k: seg.k, W, x: VM_PUBLIC_INPUTS.map((name) => publics[name]), publics };
 }
 
 /**
- * Segment values as field elements in a flat vector: non-negative integers below 2^53 (every
- * honest value is below 2^34) go in as two limbs; anything else through `fr` (reduced mod r).
- */
-function valuesVec(v: Float64Array): FrVec {
-  const W = frVecZeros(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    if (x === 0) continue;
-    if (x > 0 && x <= Number.MAX_SAFE_INTEGER && Number.isInteger(x)) {
-      W[8 * i] = x % 4294967296;
-      W[8 * i + 1] = Math.floor(x / 4294967296);
-    } else frVecSet(W, i, fr(x));
-  }
-  return W;
-}
-
-/**
- * What a segment commits in phase 1 (src/zk/folding/two-phase.ts): W with the phase-2 columns
- * 0, and x with the challenge and phase-2 slots 0.
+ * What a segment commits (its whole witness W, before the memory argument's challenges are
+ * drawn) and its public inputs, as bigints.
  */
 export function phase1Witness(
   seg: SegmentWitness1,
@@ -879,8 +809,8 @@ export function phase1Witness(
 }
 
 /**
- * The phase-1 public inputs of a segment (read off its boundary rows), with the challenge and
- * phase-2 slots 0: what the global challenge transcript absorbs (src/zk/folding/two-phase.ts).
+ * The public inputs of a segment, read off its boundary rows: what the memory argument's
+ * challenge transcript absorbs with the segment's commitment (memory-argument.ts).
  */
 export function phase1Publics(
   seg: SegmentWitness1,
@@ -909,9 +839,5 @@ export function phase1Publics(
     cyclesOut: fr(v[last + M.cycles] + 1 - v[last + L.pad] - v[last + L.cont]),
     writeFloor: fr(v[block.map.writeFloor]),
     ...ioPublics(v, last, block),
-    alpha: 0n,
-    gamma: 0n,
-    execProd: 0n,
-    sortedProd: 0n,
   };
 }

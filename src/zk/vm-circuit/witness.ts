@@ -198,7 +198,10 @@ export function fillRow(
   out[off + L.instr] = instr;
   setBits(out, off, L.ib, instr);
   if (isPad) out[off + L.pad] = 1;
-  else out[off + L.flags[k]] = 1;
+  else {
+    out[off + L.flags[k]] = 1;
+    out[off + L.fetch] = 1;
+  }
 
   // Operands and indices.
   const A = isPad ? 0 : input.rs1Val >>> 0;

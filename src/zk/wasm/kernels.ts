@@ -94,6 +94,22 @@ export interface FrKernels {
   ): void;
   /** a ← a + ρ·b over n elements (ρ Montgomery). */
   foldVecs(a: number, b: number, n: number, rho: number): void;
+  /** dst[x] = src[2x]·src[2x+1] for x < n, Montgomery (assembly/gkr.ts). */
+  gkrLayer(src: number, n: number, dst: number): void;
+  /** t[i] ← t[2i] + r·(t[2i+1] − t[2i]) for i < half, entries `stride` elements apart (r Montgomery). */
+  gkrBind(t: number, half: number, stride: number, r: number): void;
+  /** t[i] ← t[2i] + t[2i+1] for i < half. */
+  gkrEqHalve(t: number, half: number): void;
+  /** Per pair j, at out + 192j: Σ e·A₀B₀, Σ e·ΔA·ΔB, (withOne ≠ 0) Σ e·A₁B₁ of Montgomery products, as 8 unreduced u64 limb sums each. */
+  gkrEqRound(
+    eq: number,
+    tabs: number,
+    m: number,
+    stride: number,
+    half: number,
+    withOne: number,
+    out: number,
+  ): void;
 }
 
 /** Instantiates one embedded module; null where WebAssembly is missing or the module fails to load. */
