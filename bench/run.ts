@@ -37,13 +37,13 @@ const SRS_CACHE = join(ROOT, '.cache', 'srs');
 const MARK = '@@bench ';
 
 /**
- * Segment sizes (log2 rows). The full run uses k = 9, what the service chooses for runs of
- * about 10^5 cycles (suggestSegmentSizeLog2: 2^k ≈ cycles/200), the size of the issue's target
- * workload: measured on sha256 of 1 KiB (docs/performance.md), k = 8 gives twice the segments
- * (proof and verification time grow with them), k = 10 a 2.9 GiB peak (past the 2 GiB target)
- * and twice the compression work. --quick uses k = 4 (small inputs, small SRS).
+ * Segment sizes (log2 rows). The full run uses k = 8, what the service chooses for runs of
+ * about 10^5 cycles (suggestSegmentSizeLog2: 2^k ≈ cycles/300), the size of the issue's target
+ * workload: measured on sha256 of 1 KiB (docs/performance.md §8.5), k = 9 doubles the
+ * compression and proves slower with two threads, k = 7 doubles the segments (proof size and
+ * verification time grow with them). --quick uses k = 4 (small inputs, small SRS).
  */
-const FULL_K = 9;
+const FULL_K = 8;
 const QUICK_K = 4;
 
 // ---------------------------------------------------------------------------------------------

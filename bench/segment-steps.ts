@@ -23,6 +23,7 @@ import {
   phase1Witness,
   segmentInstanceVec,
   segmentValues,
+  shareRun,
 } from '../src/zk/vm-circuit/vm-witness';
 import { phase1Task } from '../src/zk/vm-circuit/proof-tasks';
 import { proveMemoryArgument, verifyMemoryArgument } from '../src/zk/vm-circuit/memory-argument';
@@ -73,6 +74,7 @@ const { rows, result } = circuitRows(image, {
 });
 const run = layoutRun(rows, image, limits.memoryTop, result.exitCode ?? 0, k);
 const srs = devSrs({ maxVars: k + 10 });
+const sharedRun = shareRun(run);
 const block = vmBlock();
 const ctx = { shape: block.shape, k, hd: new Uint8Array(32).fill(3) };
 // A stand-in for the transcript's point (the costs do not depend on it).
@@ -83,7 +85,7 @@ const leaves: { core: AccCore; wit: AccWitness }[] = [];
 const first = Math.min(10, run.segments - count);
 for (let i = first; i < first + count; i++) {
   const values = timed('segment values', () => segmentValues(run, i).values);
-  timed('witness + commitment', () => phase1Task(srs, { k, values }));
+  timed('witness + commitment', () => phase1Task(srs, { run: sharedRun, index: i }));
   timed('  (witness alone)', () => phase1Witness({ index: i, k, values }, block));
   const inst = timed('  (witness as a flat vector)', () =>
     segmentInstanceVec({ index: i, k, values }, block),

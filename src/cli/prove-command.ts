@@ -54,7 +54,7 @@ export function registerProveCommand(program: Command): void {
     .requiredOption('-o, --output <file>', 'where to write the proof')
     .option(
       '--segment-size-log2 <k>',
-      `segments of 2^k cycles, k in [${MIN_SEGMENT_SIZE_LOG2}, ${MAX_SEGMENT_SIZE_LOG2}] (default: from the run's length, 2^k ≈ cycles/200 in [4, 14])`,
+      `segments of 2^k cycles, k in [${MIN_SEGMENT_SIZE_LOG2}, ${MAX_SEGMENT_SIZE_LOG2}] (default: from the run's length, 2^k ≈ cycles/300 in [4, 14])`,
       positiveInt,
     )
     .option(

@@ -3,6 +3,7 @@
  * README.md ("Configuration"); a bad value stops the process with an error that
  * names the variable, rather than failing later in some request.
  */
+import { availableParallelism } from 'node:os';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = [
@@ -135,9 +136,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxCycleLimit,
   );
   const workerConcurrency = intVar(env, 'WORKER_CONCURRENCY', 1, 0, 64, problems);
-  // Default 1: measured on the 2-core development machine (docs/performance.md §8.4), two
-  // threads proved sha256 of 1 KiB 1.12× faster at 1.8× the peak memory (3.6 against 2.0 GiB).
-  const proverThreads = intVar(env, 'PROVER_THREADS', 1, 1, 64, problems);
+  // Default: the cores left per job (docs/performance.md §8.5: on the 2-core development
+  // machine two threads proved sha256 of 1 KiB 1.15× faster than one, at a 1.6 GiB peak).
+  const proverThreads = intVar(
+    env,
+    'PROVER_THREADS',
+    Math.max(1, Math.floor(availableParallelism() / Math.max(1, workerConcurrency))),
+    1,
+    64,
+    problems,
+  );
   const jobLeaseMs = intVar(env, 'JOB_LEASE_SECONDS', 30, 2, 3600, problems) * 1000;
   const jobMaxAttempts = intVar(env, 'JOB_MAX_ATTEMPTS', 3, 1, 100, problems);
   const jobCheckpointMs = intVar(env, 'JOB_CHECKPOINT_SECONDS', 30, 0, 86_400, problems) * 1000;

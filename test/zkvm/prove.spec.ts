@@ -163,9 +163,9 @@ describe('proveProgram → verifyProgramProof', () => {
     );
   });
 
-  it('the suggested segment size follows the run length (2^k ≈ cycles/200, in [4, 14])', () => {
+  it('the suggested segment size follows the run length (2^k ≈ cycles/300, in [4, 14])', () => {
     expect([100, 10_000, 100_000, 1_000_000, 1e9].map(suggestSegmentSizeLog2)).toEqual([
-      4, 6, 9, 12, 14,
+      4, 5, 8, 12, 14,
     ]);
   });
 

@@ -435,7 +435,7 @@ export interface components {
        * @enum {string}
        */
       mode?: 'prove' | 'execute';
-      /** @description log2 of the rows per proof segment. Default: chosen from the run length (2^k ≈ cycles / 200), within what the server's SRS can commit (422 above it). */
+      /** @description log2 of the rows per proof segment. Default: chosen from the run length (2^k ≈ cycles / 300), within what the server's SRS can commit (422 above it). */
       segmentSizeLog2?: number;
     };
     ReadyDto: {

@@ -51,7 +51,7 @@ export class ProofOptionsDto {
 
   @ApiPropertyOptional({
     description:
-      'log2 of the rows per proof segment. Default: chosen from the run length (2^k ≈ cycles / 200), ' +
+      'log2 of the rows per proof segment. Default: chosen from the run length (2^k ≈ cycles / 300), ' +
       "within what the server's SRS can commit (422 above it).",
     minimum: 2,
     maximum: 20,

@@ -25,10 +25,18 @@
  * timestamps, and the final claims are not opened per segment but folded with the segments.
  */
 import { FR_MODULUS, Fr, fromBytesLE, toBytesLE } from '../field/fr';
-import { FrVec, frVecFromIntegers, frVecSet, frVecToBigints, frVecZeros } from '../field/fr-vec';
+import {
+  FrVec,
+  frVecFromBigints,
+  frVecFromIntegers,
+  frVecSet,
+  frVecToBigints,
+  frVecZeros,
+} from '../field/fr-vec';
 import type { TreeClaims } from '../folding/mova';
 import { PROTOCOL_VERSION } from '../folding/statement';
-import { weightedRowSum } from '../folding/fold-kernel';
+import { freeMemory, getFieldBackend, weightedRowSum } from '../folding/fold-kernel';
+import { FrKernels, ensureBytes, tryLoadFrKernels } from '../wasm/kernels';
 import {
   GrandProductProof,
   decodeGrandProductProof,
@@ -296,10 +304,320 @@ export function memoryProducts(
 // ---------------------------------------------------------------------------------------------
 // Prover
 
+/** One segment's factors on both sides: a, ψ and f = 1 + a·ψ, 8·2^k entries each. */
+export interface SegmentFactors {
+  readonly A: FrVec[];
+  readonly Psi: FrVec[];
+  readonly F: FrVec[];
+}
+
 /**
- * Proves the memory argument of N segments. `values(i)` gives segment i's values (the rows'
- * columns as numbers, segmentValues); it is called twice per segment (the factors, then the
- * columns at z'), so segments are never all held at once.
+ * The factors of one segment from its values (all zeros for a padding segment), slot s of row
+ * t at entry 8·t + s: what the prover's factor vectors hold for that segment (pure and plain,
+ * so worker threads compute them).
+ */
+export function segmentFactors(
+  block: VmBlock,
+  k: number,
+  v: Float64Array,
+  alpha: Fr,
+  gamma: Fr,
+): SegmentFactors {
+  const layout = layoutOf(block);
+  const { m } = dimensions(block.shape, k);
+  const T = 2 ** k;
+  const a2 = (alpha * alpha) % R;
+  const perSeg = T * SLOTS_PADDED;
+  const kern = getFieldBackend() === 'wasm' ? tryLoadFrKernels() : null;
+  // The tuples, 5 numbers per slot (active, key, value, ts, isWrite); entries whose numbers
+  // are not exact doubles (|value| ≥ 2^53) are computed with bigints afterwards.
+  const tuples = new Float64Array(perSeg * 5);
+  const out: SegmentFactors = { A: [], Psi: [], F: [] };
+  for (let side = 0; side < 2; side++) {
+    const tups = layout.sides[side];
+    tuples.fill(0);
+    const slow: number[] = [];
+    for (let row = 0; row < T; row++) {
+      const off = row * m;
+      for (let s = 0; s < tups.length; s++) {
+        const e = row * SLOTS_PADDED + s;
+        const tup = tups[s];
+        const o = 5 * e;
+        const xs = [tup.active, tup.key, tup.value, tup.ts, tup.isWrite].map((c) =>
+          evalFloat(c, v, off),
+        );
+        if (xs.some((x) => x === null)) slow.push(e);
+        else xs.forEach((x, j) => (tuples[o + j] = x as number));
+      }
+    }
+    const f = kern
+      ? wasmFactors(kern, tuples, perSeg, alpha, a2, gamma)
+      : bigintFactors(tuples, perSeg, alpha, a2, gamma);
+    for (const e of slow) {
+      const tup = tups[e % SLOTS_PADDED];
+      const off = Math.floor(e / SLOTS_PADDED) * m;
+      const a = evalLin(tup.active, v, off);
+      const psi = psiOf(
+        evalLin(tup.key, v, off),
+        evalLin(tup.value, v, off),
+        evalLin(tup.ts, v, off),
+        evalLin(tup.isWrite, v, off),
+        alpha,
+        a2,
+        gamma,
+      );
+      frVecSet(f.A, e, a);
+      frVecSet(f.Psi, e, psi);
+      frVecSet(f.F, e, (1n + a * psi) % R);
+    }
+    out.A.push(f.A);
+    out.Psi.push(f.Psi);
+    out.F.push(f.F);
+  }
+  return out;
+}
+
+/**
+ * One segment's columns at a point in its row variables: V(j) = Σ_t eq(zRow, t)·W[t·m + j]
+ * (pure and plain, for worker threads).
+ */
+export function segmentColumns(
+  block: VmBlock,
+  k: number,
+  v: Float64Array,
+  zRow: readonly Fr[],
+): FrVec {
+  const { m } = dimensions(block.shape, k);
+  return rowsAt(v, 2 ** k, m, eqTable(zRow));
+}
+
+/**
+ * Σ_t weights[t]·v[t·m + j] for j < m: a segment's columns at a point in its row variables
+ * (weights = eq(point, ·)), from its values as doubles.
+ */
+function rowsAt(v: Float64Array, T: number, m: number, weights: readonly Fr[]): FrVec {
+  const k = getFieldBackend() === 'wasm' ? tryLoadFrKernels() : null;
+  const exact = v.every((x) => Number.isInteger(x) && Math.abs(x) < Number.MAX_SAFE_INTEGER);
+  if (!k || !exact) return weightedRowSum(frVecFromIntegers(v), T, m, weights);
+  const vPtr = freeMemory(k);
+  const wPtr = vPtr + v.byteLength;
+  const out = wPtr + T * 32;
+  ensureBytes(k, out + m * 32);
+  const buf = k.memory.buffer;
+  new Float64Array(buf, vPtr, v.length).set(v);
+  const w = frVecFromBigints(weights);
+  new Uint32Array(buf, wPtr, w.length).set(w);
+  k.frToMontBatch(wPtr, T);
+  k.rowCombine(vPtr, T, m, wPtr, out);
+  return new Uint32Array(k.memory.buffer, out, m * 8).slice();
+}
+
+/** A combination on a row as an exact double, or null when it might not be exact. */
+function evalFloat(c: CompiledLin, v: Float64Array, off: number): number | null {
+  let bound = Math.abs(Number(c.constant));
+  let acc = Number(c.constant);
+  for (let i = 0; i < c.cols.length; i++) {
+    const x = c.fcoeffs[i] * v[off + c.cols[i]];
+    bound += Math.abs(x);
+    acc += x;
+  }
+  return bound < Number.MAX_SAFE_INTEGER && Number.isInteger(acc) ? acc : null;
+}
+
+function bigintFactors(
+  tuples: Float64Array,
+  n: number,
+  alpha: Fr,
+  a2: Fr,
+  gamma: Fr,
+): { A: FrVec; Psi: FrVec; F: FrVec } {
+  const out = { A: frVecZeros(n), Psi: frVecZeros(n), F: frVecZeros(n) };
+  const fr = (x: number): Fr => {
+    const b = BigInt(x) % R;
+    return b < 0n ? b + R : b;
+  };
+  for (let e = 0; e < n; e++) {
+    const o = 5 * e;
+    const a = fr(tuples[o]);
+    const psi = psiOf(
+      fr(tuples[o + 1]),
+      fr(tuples[o + 2]),
+      fr(tuples[o + 3]),
+      fr(tuples[o + 4]),
+      alpha,
+      a2,
+      gamma,
+    );
+    frVecSet(out.A, e, a);
+    frVecSet(out.Psi, e, psi);
+    frVecSet(out.F, e, (1n + a * psi) % R);
+  }
+  return out;
+}
+
+function wasmFactors(
+  k: FrKernels,
+  tuples: Float64Array,
+  n: number,
+  alpha: Fr,
+  a2: Fr,
+  gamma: Fr,
+): { A: FrVec; Psi: FrVec; F: FrVec } {
+  const base = freeMemory(k);
+  const consts = base;
+  const tup = consts + 5 * 32;
+  const outA = tup + tuples.byteLength;
+  const outPsi = outA + n * 32;
+  const outF = outPsi + n * 32;
+  ensureBytes(k, outF + n * 32);
+  const buf = k.memory.buffer;
+  const c = frVecFromBigints([BigInt(WRITE_TAG), alpha, a2, (gamma - 1n + R) % R, 1n]);
+  new Uint32Array(buf, consts, c.length).set(c);
+  k.frToMontBatch(consts, 3);
+  new Float64Array(buf, tup, tuples.length).set(tuples);
+  k.memFactors(tup, n, consts, outA, outPsi, outF);
+  return {
+    A: new Uint32Array(buf, outA, n * 8).slice(),
+    Psi: new Uint32Array(buf, outPsi, n * 8).slice(),
+    F: new Uint32Array(buf, outF, n * 8).slice(),
+  };
+}
+
+/**
+ * The prover in its steps, so that the per-segment passes (segmentFactors, segmentColumns) can
+ * run anywhere, in any order, between them:
+ *
+ *   new MemoryProver(ctx, leaves)      the challenges α, γ
+ *   setFactors(i, …) for every i < N   the factor vectors (padding segments are added here)
+ *   products()                         GKR and the factor sumcheck; the rows' point z'_rows
+ *   setColumns(i, …) for every i < N   the segments' columns at z'_rows
+ *   finish()                           the column sumcheck and the segments' claims
+ */
+export class MemoryProver {
+  readonly alpha: Fr;
+  readonly gamma: Fr;
+  private readonly t: Transcript;
+  private readonly N: number;
+  private readonly perSeg: number;
+  private readonly factors: { A: FrVec[]; Psi: FrVec[]; F: FrVec[] };
+  private readonly filled: boolean[];
+  private gp: { proof: GrandProductProof } | null = null;
+  private leaf: SumcheckProof | null = null;
+  private zp: Fr[] = [];
+  private readonly V: (Fr[] | null)[];
+
+  constructor(
+    private readonly ctx: MemoryContext,
+    leaves: readonly MemoryLeaf[],
+  ) {
+    const { k } = ctx;
+    this.N = leaves.length;
+    const { L } = factorVars(this.N, k);
+    const started = start(ctx, leaves);
+    this.t = started.t;
+    this.alpha = started.alpha;
+    this.gamma = started.gamma;
+    this.perSeg = 2 ** k * SLOTS_PADDED;
+    const size = 2 ** L;
+    const z = (): FrVec[] => [frVecZeros(size), frVecZeros(size)];
+    this.factors = { A: z(), Psi: z(), F: z() };
+    this.filled = new Array<boolean>(this.N).fill(false);
+    this.V = new Array<Fr[] | null>(this.N).fill(null);
+  }
+
+  /** Segment i's factors (segmentFactors with this prover's α, γ). */
+  setFactors(i: number, f: SegmentFactors): void {
+    const at = i * this.perSeg * 8;
+    for (let side = 0; side < 2; side++) {
+      this.factors.A[side].set(f.A[side], at);
+      this.factors.Psi[side].set(f.Psi[side], at);
+      this.factors.F[side].set(f.F[side], at);
+    }
+    this.filled[i] = true;
+  }
+
+  /** The GKR and the factor sumcheck; returns the rows' point z'_rows for segmentColumns. */
+  products(): Fr[] {
+    const { k, block } = this.ctx;
+    const missing = this.filled.indexOf(false);
+    if (missing >= 0) throw new Error(`memory argument: segment ${missing} has no factors`);
+    const total = this.factors.F[0].length / 8 / this.perSeg;
+    if (total > this.N) {
+      // Padding segments are all-zero rows: computed once, copied.
+      const { m } = dimensions(block.shape, k);
+      const pad = segmentFactors(block, k, new Float64Array(2 ** k * m), this.alpha, this.gamma);
+      for (let i = this.N; i < total; i++) this.setFactors(i, pad);
+    }
+    const { A, Psi, F } = this.factors;
+    const gp = proveGrandProducts(F, this.t);
+    const [ce, cs] = gp.claims;
+    // F̃(z) = 1 + Σ_y eq(z, y)·a(y)·ψ(y) on each side, both sides in one sumcheck.
+    const lambda = this.t.challengeScalar('lambda');
+    const claim = (lambda * ((ce - 1n + R) % R) + ((cs - 1n + R) % R)) % R;
+    const leaf = proveEqSumcheck(gp.point, [lambda, 1n], A, Psi, claim, this.t);
+    this.gp = gp;
+    this.leaf = leaf.proof;
+    this.zp = leaf.point;
+    return this.zp.slice(SLOT_BITS, SLOT_BITS + k);
+  }
+
+  /** Segment i's columns at z'_rows (segmentColumns). */
+  setColumns(i: number, v: FrVec): void {
+    this.V[i] = frVecToBigints(v);
+  }
+
+  finish(): { proof: MemoryArgumentProof; result: MemoryArgumentResult } {
+    const { k, block } = this.ctx;
+    if (this.gp === null || this.leaf === null) throw new Error('memory argument: no products');
+    const layout = layoutOf(block);
+    const { m } = dimensions(block.shape, k);
+    const zRow = this.zp.slice(SLOT_BITS, SLOT_BITS + k);
+    const zSeg = this.zp.slice(SLOT_BITS + k);
+    const t = this.t;
+    // U = Σ_i eq(z'_segments, i)·V_i: the columns at (z'_rows, z'_segments).
+    const U = new Array<Fr>(m).fill(0n);
+    const V = this.V.map((vi, i) => {
+      if (vi === null) throw new Error(`memory argument: segment ${i} has no columns`);
+      const e = eqAtIndex(zSeg, i);
+      for (let j = 0; j < m; j++) if (vi[j] !== 0n) U[j] = (U[j] + e * vi[j]) % R;
+      return vi;
+    });
+    const columns = layout.used.map((j) => U[j]);
+    t.absorbScalars('columns', columns);
+    const mu = t.challengeScalar('mu');
+    const Lambda = new Array<Fr>(m).fill(0n);
+    let pw = 1n;
+    for (const j of layout.used) {
+      pw = (pw * mu) % R;
+      Lambda[j] = pw;
+    }
+    const colClaim = layout.used.reduce((acc, j) => (acc + Lambda[j] * U[j]) % R, 0n);
+    const cols = proveSumcheck(colClaim, [Lambda, U], 2, (x) => (x[0] * x[1]) % R, t);
+    const rho = cols.point;
+    const w = V.map((vi) => evaluateMLE(vi, rho));
+    t.absorbScalars('w', w);
+    const digest = t.challengeBytes('digest');
+    const gp = this.gp.proof;
+    return {
+      proof: { gp, leaf: this.leaf, columns, cols: cols.proof, w },
+      result: {
+        products: {
+          alpha: this.alpha,
+          gamma: this.gamma,
+          exec: gp.products[0],
+          sorted: gp.products[1],
+        },
+        claims: { p: [...rho, ...zRow], digest },
+        w,
+      },
+    };
+  }
+}
+
+/**
+ * Proves the memory argument of N segments in this thread. `values(i)` gives segment i's
+ * values (the rows' columns as numbers, segmentValues); it is called twice per segment (the
+ * factors, then the columns at z'), so segments are never all held at once.
  */
 export function proveMemoryArgument(
   ctx: MemoryContext,
@@ -314,114 +632,18 @@ export function proveMemoryArgument(
     t0 = now;
   };
   const { k, block } = ctx;
-  const N = leaves.length;
-  const layout = layoutOf(block);
-  const { m } = dimensions(block.shape, k);
-  const T = 2 ** k;
-  const { L, nu } = factorVars(N, k);
-  const { t, alpha, gamma } = start(ctx, leaves);
-  const a2 = (alpha * alpha) % R;
-  const size = 2 ** L;
-  const A = [frVecZeros(size), frVecZeros(size)];
-  const Psi = [frVecZeros(size), frVecZeros(size)];
-  const F = [frVecZeros(size), frVecZeros(size)];
-  const one = (v: FrVec, i: number): void => {
-    v[8 * i] = 1;
-  };
-  // An all-zero row (a padding segment): every tuple evaluates to its constants, inactive.
-  const zeroRow = new Float64Array(m);
-  const padPsi = layout.sides.map((side) =>
-    Array.from({ length: SLOTS_PADDED }, (_, s) => {
-      const tup = side[s];
-      if (tup === undefined) return (gamma - 1n + R) % R;
-      const f = (c: CompiledLin): Fr => evalLin(c, zeroRow, 0);
-      return psiOf(f(tup.key), f(tup.value), f(tup.ts), f(tup.isWrite), alpha, a2, gamma);
-    }),
-  );
-  for (let i = 0; i < 2 ** nu; i++) {
-    const v = i < N ? values(i) : null;
-    for (let row = 0; row < T; row++) {
-      const off = row * m;
-      for (let side = 0; side < 2; side++) {
-        const tuples = layout.sides[side];
-        for (let s = 0; s < SLOTS_PADDED; s++) {
-          const idx = ((i * T + row) << SLOT_BITS) + s;
-          const tup = tuples[s];
-          if (v === null || tup === undefined) {
-            frVecSet(Psi[side], idx, padPsi[side][s]);
-            one(F[side], idx);
-            continue;
-          }
-          const a = evalLin(tup.active, v, off);
-          const psi = psiOf(
-            evalLin(tup.key, v, off),
-            evalLin(tup.value, v, off),
-            evalLin(tup.ts, v, off),
-            evalLin(tup.isWrite, v, off),
-            alpha,
-            a2,
-            gamma,
-          );
-          frVecSet(Psi[side], idx, psi);
-          if (a === 0n) one(F[side], idx);
-          else {
-            frVecSet(A[side], idx, a);
-            frVecSet(F[side], idx, (1n + a * psi) % R);
-          }
-        }
-      }
-    }
-  }
+  const p = new MemoryProver(ctx, leaves);
+  for (let i = 0; i < leaves.length; i++)
+    p.setFactors(i, segmentFactors(block, k, values(i), p.alpha, p.gamma));
   lap('factors');
-  // 2. The products, and the claims F̃(z) of both sides.
-  const gp = proveGrandProducts(F, t);
-  lap('gkr');
-  const z = gp.point;
-  const [ce, cs] = gp.claims;
-  // 3. F̃(z) = 1 + Σ_y eq(z, y)·a(y)·ψ(y) on each side, both sides in one sumcheck.
-  const lambda = t.challengeScalar('lambda');
-  const claim = (lambda * ((ce - 1n + R) % R) + ((cs - 1n + R) % R)) % R;
-  const leaf = proveEqSumcheck(z, [lambda, 1n], A, Psi, claim, t);
-  lap('factor sumcheck');
-  const zp = leaf.point;
-  const zRow = zp.slice(SLOT_BITS, SLOT_BITS + k);
-  const zSeg = zp.slice(SLOT_BITS + k);
-  // 4. The columns at (z'_rows, z'_segments): V_i = Σ_t eq(z'_rows, t)·W_i[t, ·] per segment,
-  //    U = Σ_i eq(z'_segments, i)·V_i.
-  const eqRow = eqTable(zRow);
-  const V: Fr[][] = [];
-  const U = new Array<Fr>(m).fill(0n);
-  for (let i = 0; i < N; i++) {
-    const vi = frVecToBigints(weightedRowSum(frVecFromIntegers(values(i)), T, m, eqRow));
-    V.push(vi);
-    const e = eqAtIndex(zSeg, i);
-    for (let j = 0; j < m; j++) if (vi[j] !== 0n) U[j] = (U[j] + e * vi[j]) % R;
-  }
+  const zRow = p.products();
+  lap('gkr and factor sumcheck');
+  for (let i = 0; i < leaves.length; i++)
+    p.setColumns(i, segmentColumns(block, k, values(i), zRow));
   lap('columns');
-  const columns = layout.used.map((j) => U[j]);
-  t.absorbScalars('columns', columns);
-  const mu = t.challengeScalar('mu');
-  const Lambda = new Array<Fr>(m).fill(0n);
-  let pw = 1n;
-  for (const j of layout.used) {
-    pw = (pw * mu) % R;
-    Lambda[j] = pw;
-  }
-  const colClaim = layout.used.reduce((acc, j) => (acc + Lambda[j] * U[j]) % R, 0n);
-  const cols = proveSumcheck(colClaim, [Lambda, U], 2, (x) => (x[0] * x[1]) % R, t);
-  const rho = cols.point;
-  const w = V.map((vi) => evaluateMLE(vi, rho));
-  t.absorbScalars('w', w);
-  const digest = t.challengeBytes('digest');
+  const out = p.finish();
   lap('column sumcheck');
-  return {
-    proof: { gp: gp.proof, leaf: leaf.proof, columns, cols: cols.proof, w },
-    result: {
-      products: { alpha, gamma, exec: gp.proof.products[0], sorted: gp.proof.products[1] },
-      claims: { p: [...rho, ...zRow], digest },
-      w,
-    },
-  };
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -31,9 +31,24 @@ import { devSrs } from '../srs/dev';
 import { readPtauFile } from '../srs/ptau';
 import type { Srs } from '../srs/types';
 import { VmBlock, vmBlock } from './memory';
-import { SegmentInstanceVec, phase1Witness, segmentInstanceVec } from './vm-witness';
+import {
+  SegmentInstanceVec,
+  SharedRun,
+  attachBlock,
+  phase1Witness,
+  segmentInstanceVec,
+  segmentValues,
+} from './vm-witness';
+import { SegmentFactors, segmentColumns, segmentFactors } from './memory-argument';
+import type { FrVec } from '../field/fr-vec';
 
-export type ProofTaskName = 'phase1' | 'subtree' | 'fold' | 'compress';
+export type ProofTaskName =
+  | 'phase1'
+  | 'mem-factors'
+  | 'mem-columns'
+  | 'subtree'
+  | 'fold'
+  | 'compress';
 
 /** Where a worker finds the prover's SRS. */
 export type SrsDescriptor =
@@ -66,10 +81,34 @@ function pcsOf(srs: Srs): HyperKZG {
   return p;
 }
 
+/**
+ * Tasks get the run (its trace and sorted lane on shared memory, shareRun) and the segments they
+ * work on, and compute the segments' values themselves: no trace is copied between threads.
+ */
 export interface Phase1Input {
-  k: number;
-  /** segmentValues(run, i).values */
-  values: Float64Array;
+  run: SharedRun;
+  index: number;
+}
+
+/** A segment's commitment and public inputs. */
+export interface Phase1Output {
+  comm: Uint8Array;
+  x: Fr[];
+}
+
+/** The memory argument's factors of some segments (memory-argument.ts, segmentFactors). */
+export interface MemFactorsInput {
+  run: SharedRun;
+  index: number;
+  alpha: Fr;
+  gamma: Fr;
+}
+
+/** The memory argument's columns of some segments at the rows' point (segmentColumns). */
+export interface MemColumnsInput {
+  run: SharedRun;
+  index: number;
+  zRow: Fr[];
 }
 
 export interface FoldInput {
@@ -106,10 +145,23 @@ export interface CompressOutput {
   pcs: Uint8Array;
 }
 
-export function phase1Task(srs: Srs, input: Phase1Input): Uint8Array {
+export function phase1Task(srs: Srs, input: Phase1Input): Phase1Output {
   const block = vmBlock();
-  const { W } = phase1Witness({ index: 0, k: input.k, values: input.values }, block);
-  return commitPhase(pcsOf(srs), block.shape, W, 1, block.witnessBits).toBytes();
+  const seg = segmentValues(attachBlock(input.run, block), input.index);
+  const { W, x } = phase1Witness(seg, block);
+  return { comm: commitPhase(pcsOf(srs), block.shape, W, 1, block.witnessBits).toBytes(), x };
+}
+
+export function memFactorsTask(input: MemFactorsInput): SegmentFactors {
+  const block = vmBlock();
+  const v = segmentValues(attachBlock(input.run, block), input.index).values;
+  return segmentFactors(block, input.run.k, v, input.alpha, input.gamma);
+}
+
+export function memColumnsTask(input: MemColumnsInput): FrVec {
+  const block = vmBlock();
+  const v = segmentValues(attachBlock(input.run, block), input.index).values;
+  return segmentColumns(block, input.run.k, v, input.zRow);
 }
 
 export function foldTask(input: FoldInput): FoldOutput {
@@ -139,9 +191,10 @@ export interface SubtreeInput {
   hd: Uint8Array;
   /** The canonical folds (foldPlan) whose two inputs lie in this block, in plan order. */
   steps: { node: number; left: number; right: number; out: number }[];
-  /** The block's first leaf and its segment values, one per leaf. */
+  /** The run, and the block's first leaf and leaf count. */
+  run: SharedRun;
   from: number;
-  values: Float64Array[];
+  count: number;
   /** Per leaf of the block: its commitment and public inputs (as the point transcript absorbed them). */
   comm1: Uint8Array[];
   xs: Fr[][];
@@ -175,9 +228,9 @@ export function subtreeTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
 
 /** Whether the block's steps fold its leaves one after the other (a chain of the tree). */
 function isChain(input: SubtreeInput): boolean {
-  const { from, steps, values, carry } = input;
+  const { from, steps, count, carry } = input;
   const skip = carry ? 0 : 1;
-  if (steps.length === 0 || steps.length !== values.length - skip) return false;
+  if (steps.length === 0 || steps.length !== count - skip) return false;
   let acc = carry ? carry.id : from;
   return steps.every((st, j) => {
     const ok = st.left === acc && st.right === from + j + skip;
@@ -189,7 +242,7 @@ function isChain(input: SubtreeInput): boolean {
 /** Rebuilds leaf `index` of a block; its public inputs must be the committed ones. */
 function rebuildLeaf(input: SubtreeInput, j: number, block: VmBlock): SegmentInstanceVec {
   const index = input.from + j;
-  const seg = segmentInstanceVec({ index, k: input.k, values: input.values[j] }, block);
+  const seg = segmentInstanceVec(segmentValues(attachBlock(input.run, block), index), block);
   const x = input.xs[j];
   if (seg.x.length !== x.length || seg.x.some((v, p) => v !== x[p]))
     throw new Error(`subtree: segment ${index} does not rebuild to its committed inputs`);
@@ -235,7 +288,7 @@ function chainTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
     chain.takeLeaf();
   }
   const msgs: SubtreeOutput['msgs'] = [];
-  for (let j = input.carry ? 0 : 1; j < input.values.length; j++) {
+  for (let j = input.carry ? 0 : 1; j < input.count; j++) {
     const seg = rebuildLeaf(input, j, block);
     const leaf = leafInst(j, seg.x);
     const leafCz = chain.loadLeaf(seg.W, seg.x);
@@ -259,7 +312,7 @@ function chainTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
 
 /** Any block: every leaf's witness made, then every step whose inputs are ready. */
 function blockTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
-  const { k, hd, from, values, steps, point } = input;
+  const { k, hd, from, count, steps, point } = input;
   const block = vmBlock();
   const shape = block.shape;
   const d = dimensions(shape, k);
@@ -279,7 +332,7 @@ function blockTask(srs: Srs, input: SubtreeInput): SubtreeOutput {
     insts.set(input.carry.id, c as AccInstance<HyperKzgCommitment>);
     wits.set(input.carry.id, input.carry.wit);
   }
-  for (let j = 0; j < values.length; j++) {
+  for (let j = 0; j < count; j++) {
     const index = from + j;
     const seg = rebuildLeaf(input, j, block);
     const core = liftCore(ctx, index, point, seg.x, { p: input.claims, w: input.w[j] });
@@ -318,6 +371,10 @@ export function runProofTask(name: ProofTaskName, srs: () => Srs, input: unknown
   switch (name) {
     case 'phase1':
       return phase1Task(srs(), input as Phase1Input);
+    case 'mem-factors':
+      return memFactorsTask(input as MemFactorsInput);
+    case 'mem-columns':
+      return memColumnsTask(input as MemColumnsInput);
     case 'subtree':
       return subtreeTask(srs(), input as SubtreeInput);
     case 'fold':

@@ -30,8 +30,8 @@ import { MemoryLimits, resolveMemoryLimits } from '../../vm/memory-map';
 import { DEFAULT_CYCLE_LIMIT } from '../../vm/machine';
 import type { ProgramImage } from '../../vm/program-image';
 import { programDigestV1 } from '../../vm/program-digest';
-import { VM_PUBLIC_INPUTS, vmBlock } from './memory';
-import { circuitRows, layoutRun, phase1Publics, segmentValues } from './vm-witness';
+import { vmBlock } from './memory';
+import { circuitRows, layoutRun, shareRun } from './vm-witness';
 import {
   ProofExecutor,
   abortError,
@@ -40,7 +40,10 @@ import {
   CompressOutput,
   FoldInput,
   FoldOutput,
+  MemColumnsInput,
+  MemFactorsInput,
   Phase1Input,
+  Phase1Output,
   SubtreeInput,
   SubtreeOutput,
 } from './proof-tasks';
@@ -52,7 +55,8 @@ import {
   encodeCheckpoint,
   restoreCheckpoint,
 } from './checkpoint';
-import { encodeMemoryProof, proveMemoryArgument } from './memory-argument';
+import { MemoryProver, SegmentFactors, encodeMemoryProof } from './memory-argument';
+import type { FrVec } from '../field/fr-vec';
 
 /** Witness columns per row (m): the SRS needs 2^(k + WITNESS_ROW_VARS) G1 powers. */
 export const WITNESS_ROW_VARS = 10;
@@ -64,13 +68,15 @@ export const DEFAULT_SEGMENT_SIZE_LOG2 = 6;
 
 /**
  * A segment size for a run of `cycles` cycles (docs/proof-format.md, "Choosing the segment
- * size"): per row, leaves and folds cost about 8 ms whatever k, the compression about
- * 2^k · 150 ms once, and the proof and its verification grow with the segment count; keeping
- * the compression near a tenth of the rest gives 2^k ≈ cycles / 200, clamped to [4, 14] (14:
- * the development SRS's 2^24 powers).
+ * size"): the compression costs about 2^k · 35 ms once, the folds about the same per row
+ * whatever k, and the proof and its verification grow with the segment count (≈ 0.75 KB and
+ * 0.2 ms per segment). 2^k ≈ cycles / 300 keeps a 10^5-cycle run under 300 KB and 100 ms with
+ * the compression near a fifth of the proving time (measured on sha256 of 1 KiB, 87,364
+ * cycles: k = 8 proves in 41 s with 2 threads, k = 9 in 51 s; docs/performance.md §8.5);
+ * clamped to [4, 14] (14: the development SRS's 2^24 powers).
  */
 export function suggestSegmentSizeLog2(cycles: number): number {
-  const k = Math.round(Math.log2(Math.max(1, cycles) / 200));
+  const k = Math.round(Math.log2(Math.max(1, cycles) / 300));
   return Math.min(14, Math.max(4, k));
 }
 
@@ -246,27 +252,26 @@ export async function proveProgram(
   const from0 = resumed?.ok ? resumed.checkpoint : null;
   lap('executeMs');
 
-  // Phase 1, in chunks (segment values are recomputed for phase 2 rather than kept).
-  const chunk = Math.max(2, 2 * (executor.concurrency ?? 1));
-  const chunks = (from: number): number[] =>
-    Array.from({ length: Math.min(chunk, N - from) }, (_, j) => from + j);
+  // Every task gets the run on shared memory and computes its segments' values itself, so no
+  // thread waits for this one to make them (and no trace is copied).
+  const shared = shareRun(run);
+  const all = (from: number): number[] => Array.from({ length: N - from }, (_, j) => from + j);
+  // Phase 1: every segment's commitment and public inputs.
   progress('executing', from0 ? N : 0, N);
   let done = 0;
   const comm1: Uint8Array[] = from0 ? from0.comm1 : [];
   const x1: Fr[][] = from0 ? from0.x1 : [];
-  for (let from = from0 ? N : 0; from < N; from += chunk) {
+  if (!from0) {
     check();
-    const values = chunks(from).map((i) => segmentValues(run, i).values);
-    const cs = await executor.map<Phase1Input, Uint8Array>(
+    const outs = await executor.map<Phase1Input, Phase1Output>(
       'phase1',
-      values.map((v) => ({ k, values: v })),
+      all(0).map((index) => ({ run: shared, index })),
       { signal, onDone: () => progress('executing', ++done, N) },
     );
-    values.forEach((v, j) => {
-      comm1.push(cs[j]);
-      const p = phase1Publics({ index: from + j, k, values: v }, block);
-      x1.push(VM_PUBLIC_INPUTS.map((n) => p[n]));
-    });
+    for (const o of outs) {
+      comm1.push(o.comm);
+      x1.push(o.x);
+    }
   }
   const ctx = { shape, k, hd };
   const folds = foldPlan(N);
@@ -319,11 +324,25 @@ export async function proveProgram(
   // products by GKR, and one evaluation claim per segment for the fold tree to check.
   progress('folding', start + folds.length - pending.size, foldTotal);
   if (memory === null) {
-    const ma = proveMemoryArgument(
+    const mp = new MemoryProver(
       { hd, k, block },
       comm1.map((c, i) => ({ comm: c, x: x1[i] })),
-      (i) => segmentValues(run, i).values,
     );
+    const factors = await executor.map<MemFactorsInput, SegmentFactors>(
+      'mem-factors',
+      all(0).map((index) => ({ run: shared, index, alpha: mp.alpha, gamma: mp.gamma })),
+      { signal },
+    );
+    factors.forEach((f, i) => mp.setFactors(i, f));
+    check();
+    const zRow = mp.products();
+    const columns = await executor.map<MemColumnsInput, FrVec>(
+      'mem-columns',
+      all(0).map((index) => ({ run: shared, index, zRow })),
+      { signal },
+    );
+    columns.forEach((c, i) => mp.setColumns(i, c));
+    const ma = mp.finish();
     memory = { proof: encodeMemoryProof(ma.proof), ...ma.result };
     saveCheckpoint({ stage: 'folding', done: 0, total: foldTotal });
   }
@@ -394,8 +413,9 @@ export async function proveProgram(
           k,
           hd,
           steps,
+          run: shared,
           from: ids[0],
-          values: ids.map((i) => segmentValues(run, i).values),
+          count: ids.length,
           comm1: ids.map((i) => comm1[i]),
           xs: ids.map((i) => x1[i]),
           w: ids.map((i) => w[i]),

@@ -305,6 +305,59 @@ export interface VmRun {
   readonly cyclesAt: readonly number[];
 }
 
+/**
+ * A run as plain data for worker threads: every large array on a SharedArrayBuffer, so posting
+ * it to a thread copies no trace (the threads compute segment values themselves instead of
+ * receiving them), and no block (a thread builds its own, vmBlock()).
+ */
+export type SharedRun = Omit<VmRun, 'block'>;
+
+function shared<T extends Uint32Array | Float64Array | Uint8Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const C = a.constructor as new (b: SharedArrayBuffer, o: number, n: number) => T;
+  const out = new C(new SharedArrayBuffer(a.byteLength), 0, a.length);
+  out.set(a as never);
+  return out;
+}
+
+/** The run with its trace and sorted lane moved to shared memory (once; idempotent). */
+export function shareRun(run: VmRun): SharedRun {
+  const r = run.rows;
+  const rows: CircuitRows = {
+    ...r,
+    kind: shared(r.kind),
+    pc: shared(r.pc),
+    instr: shared(r.instr),
+    nextPc: shared(r.nextPc),
+    rs1Val: shared(r.rs1Val),
+    rs2Val: shared(r.rs2Val),
+    rdVal: shared(r.rdVal),
+    memOld: shared(r.memOld),
+    memNew: shared(r.memNew),
+    addr: shared(r.addr),
+    buf: shared(r.buf),
+    len: shared(r.len),
+  };
+  const so = run.sorted;
+  const { block: _block, ...rest } = run;
+  return {
+    ...rest,
+    rows,
+    sorted: {
+      key: shared(so.key),
+      value: shared(so.value),
+      ts: shared(so.ts),
+      isWrite: shared(so.isWrite),
+      length: so.length,
+    },
+  };
+}
+
+/** A shared run with this thread's block attached. */
+export function attachBlock(run: SharedRun | VmRun, block: VmBlock = vmBlock()): VmRun {
+  return 'block' in run ? run : { ...run, block };
+}
+
 export interface VmRunOptions {
   /** Extra all-padding segments beyond the minimum (the minimum fits rows and sorted entries). */
   extraSegments?: number;

@@ -10,6 +10,7 @@ export { frAdd, frSub, frMul, frToMontBatch, frFromMontBatch } from './fr';
 export { eqTable, crossDot, dotEq, foldVecs } from './fold';
 export { matVec } from './r1cs';
 export { gkrLayer, gkrBind, gkrEqHalve, gkrEqRound } from './gkr';
+export { memFactors, rowCombine } from './memory-argument';
 
 /** First free byte of linear memory after the static data. */
 export function heapBase(): usize {
