@@ -43,12 +43,7 @@ import { SegmentFactors, segmentColumns, segmentFactors } from './memory-argumen
 import type { FrVec } from '../field/fr-vec';
 
 export type ProofTaskName =
-  | 'phase1'
-  | 'mem-factors'
-  | 'mem-columns'
-  | 'subtree'
-  | 'fold'
-  | 'compress';
+  'phase1' | 'mem-factors' | 'mem-columns' | 'subtree' | 'fold' | 'compress';
 
 /** Where a worker finds the prover's SRS. */
 export type SrsDescriptor =

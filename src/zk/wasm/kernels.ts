@@ -93,7 +93,14 @@ export interface FrKernels {
     out: number,
   ): void;
   /** The memory argument's factors from access tuples (assembly/memory-argument.ts). */
-  memFactors(tup: number, n: number, consts: number, outA: number, outPsi: number, outF: number): void;
+  memFactors(
+    tup: number,
+    n: number,
+    consts: number,
+    outA: number,
+    outPsi: number,
+    outF: number,
+  ): void;
   /** out[j] = Σ_t w_t·v[t·cols + j] for a row-major f64 matrix (w Montgomery). */
   rowCombine(v: number, rows: number, cols: number, w: number, out: number): void;
   /** a ← a + ρ·b over n elements (ρ Montgomery). */
