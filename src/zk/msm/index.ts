@@ -18,7 +18,7 @@ import { FR_MODULUS } from '../field/fr';
 import { AffinePoints, jacToG1 } from '../curve/g1-fast';
 import { G1, G1_ZERO } from '../curve/g1';
 import { pippengerJac } from './pippenger';
-import { wasmMsmAvailable, wasmMsmBackend } from './wasm-backend';
+import { PackedScalars, limbsPerScalar, wasmMsmAvailable, wasmMsmBackend } from './wasm-backend';
 
 export type { AffinePoints } from '../curve/g1-fast';
 
@@ -33,6 +33,8 @@ export interface MsmBackend {
    * size classes below index one base array instead of copying each class's bases.
    */
   msmSubset?(bases: AffinePoints, idx: Uint32Array, scalars: readonly bigint[], bits: number): G1;
+  /** Optional: msmSubset with scalars packed as u32 limbs (wasm-backend.ts, PackedScalars). */
+  msmSubsetPacked?(bases: AffinePoints, idx: Uint32Array, scalars: PackedScalars, bits: number): G1;
 }
 
 export const FR_BITS = 254;
@@ -171,6 +173,62 @@ export function msmSmall(bases: AffinePoints, scalars: readonly bigint[], bits: 
   }
   if (scalars.length === 0) return G1_ZERO;
   return partitioned(bases, scalars, bits);
+}
+
+/** Size classes of `msmIntegers`: ones, then values below 2^8, 2^16, 2^32, 2^53. */
+const INT_CLASS_BITS = [1, 8, 16, 32, 53];
+
+/**
+ * Σ values_i·bases_i for non-negative integers below 2^53 held in doubles (a segment's values):
+ * the same sum as msmSmall on their bigints, classified by size and handed to the backend as
+ * packed limbs, without a bigint per entry. Throws on a value that is not such an integer.
+ */
+export function msmIntegers(bases: AffinePoints, values: Float64Array): G1 {
+  checkLengths(bases, values.length);
+  const n = values.length;
+  const cls = new Int8Array(n);
+  const counts = new Array<number>(INT_CLASS_BITS.length).fill(0);
+  const largest = new Array<number>(INT_CLASS_BITS.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === 0) {
+      cls[i] = -1;
+      continue;
+    }
+    if (!(v > 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)))
+      throw new RangeError(`msmIntegers: value ${i} is not an integer in [0, 2^53)`);
+    const c = v === 1 ? 0 : v < 256 ? 1 : v < 65536 ? 2 : v < 4294967296 ? 3 : 4;
+    cls[i] = c;
+    counts[c]++;
+    if (v > largest[c]) largest[c] = v;
+  }
+  const packed = backend.msmSubsetPacked;
+  let acc = G1_ZERO;
+  for (let c = 0; c < INT_CLASS_BITS.length; c++) {
+    if (counts[c] === 0) continue;
+    const bits = Math.max(1, Math.ceil(Math.log2(largest[c] + 1)));
+    const idx = new Uint32Array(counts[c]);
+    for (let i = 0, j = 0; i < n; i++) if (cls[i] === c) idx[j++] = i;
+    if (packed) {
+      const L = limbsPerScalar(bits);
+      const limbs = new Uint32Array(counts[c] * L);
+      for (let j = 0; j < idx.length; j++) {
+        const v = values[idx[j]];
+        limbs[j * L] = v % 4294967296;
+        if (L > 1) limbs[j * L + 1] = Math.floor(v / 4294967296);
+      }
+      const sc: PackedScalars = { limbs, perScalar: L, count: idx.length };
+      acc = acc.add(packed.call(backend, bases, idx, sc, bits));
+      continue;
+    }
+    const sc = Array.from(idx, (i) => BigInt(values[i]));
+    const sub = {
+      xs: Array.from(idx, (i) => bases.xs[i]),
+      ys: Array.from(idx, (i) => bases.ys[i]),
+    };
+    acc = acc.add(backend.msmSmall(sub, sc, bits));
+  }
+  return acc;
 }
 
 export const msmU1 = (b: AffinePoints, s: readonly bigint[]): G1 => msmSmall(b, s, 1);

@@ -10,6 +10,7 @@ import {
   getMsmBackend,
   msm,
   msmNaive,
+  msmIntegers,
   msmSmall,
   msmU1,
   msmU16,
@@ -62,6 +63,22 @@ describe.each(BACKENDS)('MSM agrees with the naive noble sum ($name)', (backend)
       const got = bits === 254 ? msm(bases, scalars) : msmSmall(bases, scalars, bits);
       expect(got.equals(want)).toBe(true);
     }
+  });
+
+  it('msmIntegers: integers in doubles (every class, class edges, zeros) equal the bigint sum', () => {
+    const edges = [0, 1, 2, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, 2 ** 34 - 1, 2 ** 53 - 1];
+    const vals = Float64Array.from({ length: 70 }, (_, i) =>
+      i < edges.length ? edges[i] : Number(randomScalar(1 + (i % 40))),
+    );
+    const want = msmNaive(
+      points,
+      Array.from(vals, (v) => BigInt(v)),
+    );
+    expect(msmIntegers(bases, vals).equals(want)).toBe(true);
+    expect(msmIntegers(bases, new Float64Array(5)).equals(G1_ZERO)).toBe(true);
+    expect(() => msmIntegers(bases, Float64Array.of(1, -1))).toThrow(/not an integer/);
+    expect(() => msmIntegers(bases, Float64Array.of(0.5))).toThrow(/not an integer/);
+    expect(() => msmIntegers(bases, Float64Array.of(2 ** 53))).toThrow(/not an integer/);
   });
 
   it('mixed sizes (split into size classes) and a declared width above the values', () => {

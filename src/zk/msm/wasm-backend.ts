@@ -79,12 +79,13 @@ function montBases(k: Bn254Kernels, bases: AffinePoints, need: number): MontBase
  */
 export function wasmMsmJac(
   bases: AffinePoints,
-  scalars: readonly bigint[],
+  scalars: readonly bigint[] | PackedScalars,
   bits: number,
   idx: Uint32Array | null = null,
 ): Jac {
   const k = loadKernels();
-  const n = scalars.length;
+  const packed = 'limbs' in scalars ? scalars : null;
+  const n = packed ? packed.count : (scalars as readonly bigint[]).length;
   if (n === 0) return { x: 1n, y: 1n, z: 0n };
   let need = n;
   if (idx) {
@@ -115,15 +116,20 @@ export function wasmMsmJac(
   ensureBytes(k, scratchPtr + k.msmScratchBytes(n, plan.windows, plan.buckets));
   const buf = k.memory.buffer;
   if (idx) new Uint32Array(buf, idxPtr, n).set(idx.subarray(0, n));
-  if (L === 1) {
+  if (packed) {
+    if (packed.perScalar !== L) throw new RangeError('msm: packed scalars of another width');
+    new Uint32Array(buf, scalPtr, n * L).set(packed.limbs.subarray(0, n * L));
+  } else if (L === 1) {
     const sc = new Uint32Array(buf, scalPtr, n);
-    for (let j = 0; j < n; j++) sc[j] = Number(scalars[j]);
+    const big = scalars as readonly bigint[];
+    for (let j = 0; j < n; j++) sc[j] = Number(big[j]);
   } else {
+    const scalars_ = scalars as readonly bigint[];
     // BigUint64Array stores keep each value mod 2^64: one store per 64-bit word.
     const q = L / 2;
     const sc = new BigUint64Array(buf, scalPtr, n * q);
     for (let j = 0; j < n; j++) {
-      const s = scalars[j];
+      const s = scalars_[j];
       sc[j * q] = s;
       for (let w = 1; w < q; w++) sc[j * q + w] = s >> BigInt(64 * w);
     }
@@ -146,6 +152,21 @@ export function wasmMsmJac(
   return { x: readFp(out, 0), y: readFp(out, 4), z: readFp(out, 8) };
 }
 
+/**
+ * Scalars already laid out as the kernel reads them: `perScalar` little-endian u32 limbs each
+ * (1 for values below 2^32, else an even count), `count` scalars.
+ */
+export interface PackedScalars {
+  readonly limbs: Uint32Array;
+  readonly perScalar: number;
+  readonly count: number;
+}
+
+/** u32 limbs per scalar the kernel expects for `bits`-bit scalars. */
+export function limbsPerScalar(bits: number): number {
+  return bits <= 32 ? 1 : 2 * Math.ceil(bits / 64);
+}
+
 /** True when the kernels load in this runtime (WebAssembly present and the module valid). */
 export function wasmMsmAvailable(): boolean {
   return tryLoadKernels() !== null;
@@ -165,6 +186,13 @@ export const wasmMsmBackend = {
     bases: AffinePoints,
     idx: Uint32Array,
     scalars: readonly bigint[],
+    bits: number,
+  ): G1 => jacToG1(wasmMsmJac(bases, scalars, bits, idx)),
+  /** msmSubset with the scalars packed as the kernel reads them (no bigint per scalar). */
+  msmSubsetPacked: (
+    bases: AffinePoints,
+    idx: Uint32Array,
+    scalars: PackedScalars,
     bits: number,
   ): G1 => jacToG1(wasmMsmJac(bases, scalars, bits, idx)),
 };

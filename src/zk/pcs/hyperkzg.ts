@@ -42,7 +42,7 @@ import {
 } from '../field/fr';
 import { G1, G1_GENERATOR, G1_ZERO, g1ToBytes } from '../curve/g1';
 import { affineFromG1 } from '../curve/g1-fast';
-import { msm, msmSmall } from '../msm';
+import { msm, msmIntegers, msmSmall } from '../msm';
 import { G2, Srs, SrsVerifierKey, verifierKey } from '../srs/types';
 import type { Transcript } from '../transcript';
 import type { Commitment, MultilinearPCS } from './types';
@@ -247,6 +247,10 @@ export class HyperKZG implements MultilinearPCS<HyperKzgCommitment, HyperKzgProo
 
   commitSmall(evals: readonly Fr[], bits: number): HyperKzgCommitment {
     return new HyperKzgCommitment(msmSmall(this.key(evals.length).g1Powers, evals, bits));
+  }
+
+  commitIntegers(values: Float64Array): HyperKzgCommitment {
+    return new HyperKzgCommitment(msmIntegers(this.key(values.length).g1Powers, values));
   }
 
   add(a: HyperKzgCommitment, b: HyperKzgCommitment): HyperKzgCommitment {

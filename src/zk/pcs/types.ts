@@ -22,6 +22,11 @@ export interface MultilinearPCS<C extends Commitment, P> {
   commit(evals: readonly Fr[]): C;
   /** Commit where every value is known to fit in `bits` bits (cheaper MSM). */
   commitSmall(evals: readonly Fr[], bits: number): C;
+  /**
+   * Optional: commit to non-negative integers below 2^53 held in doubles (a segment's values),
+   * the same commitment as commitSmall on their bigints without making them.
+   */
+  commitIntegers?(values: Float64Array): C;
   /** C1 + C2 */
   add(a: C, b: C): C;
   /** k·C */

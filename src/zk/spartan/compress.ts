@@ -33,10 +33,11 @@ import {
   evaluateMatrices,
   isTwoPhase,
   matrixParts,
-  multiplyMatrix,
   witnessPart,
 } from '../r1cs/uniform';
-import { frVecToBigints } from '../field/fr-vec';
+import { frVecToBigints, frVecZeros } from '../field/fr-vec';
+import { multiplyVec } from '../folding/products';
+import { proveEqSumcheck } from '../gkr/eq-sumcheck';
 import type { AccInstance, AccWitness } from '../folding/mova';
 import { DOMAIN_COMPRESS, PROTOCOL_VERSION } from '../folding/statement';
 
@@ -118,23 +119,17 @@ export function proveCompression<C extends Commitment, P>(
   // The folds keep W, Az, Bz as flat vectors and only C̃z(r) of Cz; Cz = C·z is linear in
   // z = (W, u, x), so the root's is recomputed from its W, once.
   const W = frVecToBigints(wit.W);
-  const big = {
-    W,
-    Az: frVecToBigints(wit.Az),
-    Bz: frVecToBigints(wit.Bz),
-    Cz: multiplyMatrix(ctx.shape, ctx.k, 'C', W, u, inst.x),
+  const Cz = multiplyVec(ctx.shape, ctx.k, wit.W, u, inst.x).Cz;
+  // Σ_x eq(r, x)·(Az·Bz − u·Cz) as an eq-product sumcheck over the pairs (Az, Bz) and
+  // (Cz, 1) with weights 1 and −u: the same round polynomials as the textbook sumcheck.
+  const ones = frVecZeros(wit.Az.length / 8);
+  for (let i = 0; i < ones.length; i += 8) ones[i] = 1;
+  const eqs = proveEqSumcheck(inst.r, [1n, (R - u) % R], [wit.Az, Cz], [wit.Bz, ones], inst.v, t);
+  const s1 = {
+    proof: eqs.proof,
+    point: eqs.point,
+    finals: [0n, eqs.finalsA[0], eqs.finalsB[0], eqs.finalsA[1]],
   };
-  const s1 = proveSumcheck(
-    inst.v,
-    [eqTable(inst.r), big.Az, big.Bz, big.Cz],
-    3,
-    (v) => {
-      let inner = (v[1] * v[2] - u * v[3]) % R;
-      if (inner < 0n) inner += R;
-      return (v[0] * inner) % R;
-    },
-    t,
-  );
   const rx = s1.point;
   const evals: [Fr, Fr, Fr] = [s1.finals[1], s1.finals[2], s1.finals[3]];
   t.absorbScalars('evals', evals);

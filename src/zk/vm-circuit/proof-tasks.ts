@@ -30,11 +30,12 @@ import { proveCompression } from '../spartan/compress';
 import { devSrs } from '../srs/dev';
 import { readPtauFile } from '../srs/ptau';
 import type { Srs } from '../srs/types';
-import { VmBlock, vmBlock } from './memory';
+import { VM_PUBLIC_INPUTS, VmBlock, vmBlock } from './memory';
 import {
   SegmentInstanceVec,
   SharedRun,
   attachBlock,
+  phase1Publics,
   phase1Witness,
   segmentInstanceVec,
   segmentValues,
@@ -143,8 +144,15 @@ export interface CompressOutput {
 export function phase1Task(srs: Srs, input: Phase1Input): Phase1Output {
   const block = vmBlock();
   const seg = segmentValues(attachBlock(input.run, block), input.index);
-  const { W, x } = phase1Witness(seg, block);
-  return { comm: commitPhase(pcsOf(srs), block.shape, W, 1, block.witnessBits).toBytes(), x };
+  const p = phase1Publics(seg, block);
+  const x = VM_PUBLIC_INPUTS.map((n) => p[n]);
+  const pcs = pcsOf(srs);
+  // Honest values are integers in [0, 2^34): committed from the doubles, no bigint per entry.
+  const v = seg.values;
+  const honest = v.every((y) => y >= 0 && y < 2 ** block.witnessBits && Number.isInteger(y));
+  if (honest) return { comm: pcs.commitIntegers(v).toBytes(), x };
+  const { W } = phase1Witness(seg, block);
+  return { comm: commitPhase(pcs, block.shape, W, 1, block.witnessBits).toBytes(), x };
 }
 
 export function memFactorsTask(input: MemFactorsInput): SegmentFactors {
