@@ -187,7 +187,7 @@ export interface GuestResult {
 const STAGE_NAMES: [string, string][] = [
   ['executeMs', 'witness: run + circuit rows + memory sort'],
   ['phase1Ms', 'phase 1: segment witness + commit C1'],
-  ['phase2Ms', 'phase 2: products + commit C2'],
+  ['phase2Ms', 'memory argument (GKR) + the fold point'],
   ['foldMs', 'folding: leaf witnesses + folds'],
   ['compressMs', 'compression (Spartan + HyperKZG)'],
 ];
@@ -508,7 +508,7 @@ export function formatTable(rs: GuestResult[]): string {
     ['cpu%', 5],
     ['wit', 7],
     ['ph1', 7],
-    ['ph2', 7],
+    ['mem', 7],
     ['fold', 7],
     ['compr', 7],
     ['proof KB', 9],
@@ -558,8 +558,9 @@ export function formatTable(rs: GuestResult[]): string {
   }
   out.push(
     'exec i/s: plain VM run, instructions/s (best of ≥3). cyc/s: cycles per second of proving, end to end;',
-    'wit/ph1/ph2/fold/compr: cycles per second of each stage alone (prover timings: witness = run, circuit rows,',
-    'memory sort; ph1 = segment witness + C1; ph2 = products + C2; fold = leaf witnesses + folds; compr incl. HyperKZG).',
+    'wit/ph1/mem/fold/compr: cycles per second of each stage alone (prover timings: witness = run, circuit rows,',
+    'memory sort; ph1 = segment witnesses + commitments; mem = memory argument (GKR); fold = leaf witnesses +',
+    'folds; compr = compression incl. HyperKZG).',
     'cpu%: CPU time of the process while proving / wall time (all threads; < 100 per thread = other load).',
     'proof KB: envelope bytes / 1000. verify ms: best of up to 5 (after a cold run). peak MiB: maxRSS of the',
     "guest's process (worker threads included). load: 1-minute load average when the guest started.",
@@ -575,7 +576,7 @@ function stageBreakdown(rs: GuestResult[]): string {
       `  ${r.id.padEnd(14)} ` +
         STAGE_NAMES.map(([key]) => {
           const s = r.prove?.stages[key];
-          return `${key.replace('Ms', '')} ${f0(s?.ms ?? 0)} (${((s?.share ?? 0) * 100).toFixed(0)}%)`;
+          return `${key === 'phase2Ms' ? 'memory' : key.replace('Ms', '')} ${f0(s?.ms ?? 0)} (${((s?.share ?? 0) * 100).toFixed(0)}%)`;
         }).join(', '),
     );
   }
