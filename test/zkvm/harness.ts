@@ -6,7 +6,9 @@
  * false witness is caught where the protocol says: by the compression (constraints) or the
  * statement check (products, chaining).
  */
-import type { Fr } from '../../src/zk/field/fr';
+import { FR_MODULUS as R, Fr } from '../../src/zk/field/fr';
+import { frVecFromBigints, frVecToBigints } from '../../src/zk/field/fr-vec';
+import { eqAtIndex } from '../../src/zk/poly/multilinear';
 import { assembleProof, encodeProof } from '../../src/zk/encoding/proof';
 import {
   AccInstance,
@@ -36,12 +38,21 @@ import {
   statementDigest,
 } from '../../src/zk/vm-circuit/proof-format';
 import {
+  SegmentWitness1,
   VmRun,
   phase1Publics,
   phase1Witness,
   segmentValues,
 } from '../../src/zk/vm-circuit/vm-witness';
-import { encodeMemoryProof, proveMemoryArgument } from '../../src/zk/vm-circuit/memory-argument';
+import {
+  MemoryContext,
+  MemoryLeaf,
+  MemoryProver,
+  encodeMemoryProof,
+  proveMemoryArgument,
+  segmentColumns,
+  segmentFactors,
+} from '../../src/zk/vm-circuit/memory-argument';
 import { programDigestV1 } from '../../src/vm/program-digest';
 import type { MemoryLimits } from '../../src/vm/memory-map';
 
@@ -58,6 +69,12 @@ export interface HarnessOptions {
   editPublics?: (i: number, x: Record<string, Fr>) => void;
   /** The program section to carry (default: the run's). */
   program?: ProgramSection;
+  /**
+   * Gives segments 0 and 1 false column values at z'_rows in the memory argument, shifted so
+   * that their eq-combination (the columns the argument checks) is unchanged: the argument's own
+   * checks pass, and the claims w_0, w_1 are false evaluations of the committed witnesses.
+   */
+  shiftClaims?: Fr;
 }
 
 /** Proves `run` as a (possibly malicious) prover and returns the envelope bytes. */
@@ -113,11 +130,11 @@ export function harnessProve(
   const W1 = segs.map((s) => phase1Witness(s, block).W);
   const comm1 = W1.map((W) => bundle.pcs.commitSmall(W, block.witnessBits));
   // The memory argument over what this prover committed (its witnesses, its inputs).
-  const ma = proveMemoryArgument(
-    { hd: ctx.hd, k, block },
-    comm1.map((c, i) => ({ comm: c.toBytes(), x: x1[i] })),
-    (i) => segs[i].values,
-  );
+  const leaves = comm1.map((c, i) => ({ comm: c.toBytes(), x: x1[i] }));
+  const ma =
+    opts.shiftClaims === undefined
+      ? proveMemoryArgument({ hd: ctx.hd, k, block }, leaves, (i) => segs[i].values)
+      : shiftedMemoryArgument({ hd: ctx.hd, k, block }, leaves, segs, opts.shiftClaims);
   const { claims, w } = ma.result;
   const point = drawPoint(
     ctx,
@@ -159,4 +176,32 @@ export function harnessProve(
     memory: encodeMemoryProof(ma.proof),
     inner: encodeProof(bundle, proof),
   });
+}
+
+/**
+ * The memory argument with segments 0 and 1's column values at z'_rows replaced by
+ * V_0 + δ·e_1·u and V_1 − δ·e_0·u (e_i = eq(z'_segments, i), u the first used column's unit
+ * vector, here column 0): Σ_i e_i·V_i is unchanged, so every check of the argument passes, while
+ * w_0 = Ṽ_0(ρ) and w_1 = Ṽ_1(ρ) are no longer the committed witnesses' values at p.
+ */
+function shiftedMemoryArgument(
+  ctx: MemoryContext,
+  leaves: readonly MemoryLeaf[],
+  segs: readonly SegmentWitness1[],
+  delta: Fr,
+): ReturnType<typeof proveMemoryArgument> {
+  const { block, k } = ctx;
+  const p = new MemoryProver(ctx, leaves);
+  segs.forEach((s, i) => p.setFactors(i, segmentFactors(block, k, s.values, p.alpha, p.gamma)));
+  const zRow = p.products();
+  const zSeg = p.segmentPoint();
+  const [e0, e1] = [eqAtIndex(zSeg, 0), eqAtIndex(zSeg, 1)];
+  const col = 0; // any column: the combination is unchanged whichever it is
+  segs.forEach((s, i) => {
+    const v = frVecToBigints(segmentColumns(block, k, s.values, zRow));
+    if (i === 0) v[col] = (v[col] + delta * e1) % R;
+    if (i === 1) v[col] = (((v[col] - delta * e0) % R) + R) % R;
+    p.setColumns(i, frVecFromBigints(v));
+  });
+  return p.finish();
 }

@@ -335,6 +335,15 @@ describe('malicious provers (honest algorithms, false witness or statement)', ()
     expect(verify(prove({}, run))).toMatchObject({ valid: false, stage: 'compress' });
   });
 
+  it('false evaluation claims that pass the memory argument are caught by the compression', () => {
+    // Segments 0 and 1 claim other values at p, shifted so that the memory argument's checks
+    // (which see only their eq-combination) pass; the fold tree carries the false claims to the
+    // root, where the compression's δ·eq(p, ·) term checks them against the witness.
+    expect(verify(prove({ shiftClaims: 0n }))).toMatchObject({ valid: true }); // control
+    const v = verify(prove({ shiftClaims: 12345n }));
+    expect(v).toMatchObject({ valid: false, stage: 'compress' });
+  });
+
   it('a skipped instruction', () => {
     const skip = rowWhere(base.rows, /^addi t1, t0, 5/);
     const keep = Array.from({ length: base.rows.length }, (_, i) => i).filter((i) => i !== skip);

@@ -561,6 +561,16 @@ export class MemoryProver {
     return this.zp.slice(SLOT_BITS, SLOT_BITS + k);
   }
 
+  /**
+   * The segments' coordinates of z' (after products()): the columns the argument checks are
+   * Σ_i eq(z'_segments, i)·V_i, which is all the verifier learns of the V_i apart from the
+   * claims w_i = Ṽ_i(ρ) — those the fold tree checks against the commitments.
+   */
+  segmentPoint(): Fr[] {
+    if (this.gp === null) throw new Error('memory argument: no products');
+    return this.zp.slice(SLOT_BITS + this.ctx.k);
+  }
+
   /** Segment i's columns at z'_rows (segmentColumns). */
   setColumns(i: number, v: FrVec): void {
     this.V[i] = frVecToBigints(v);
