@@ -98,6 +98,10 @@ class Writer {
   scalars(name: string, xs: readonly Fr[]): void {
     xs.forEach((x, i) => this.scalar(`${name}[${i}]`, x));
   }
+  /** Public inputs: each as a short scalar (below). */
+  shortScalars(name: string, xs: readonly Fr[]): void {
+    xs.forEach((x, i) => this.put(`${name}[${i}]`, encodeShortScalar(x)));
+  }
   u32(name: string, n: number): void {
     const b = new Uint8Array(4);
     new DataView(b.buffer).setUint32(0, n, true);
@@ -146,7 +150,7 @@ export function encodeProofWithLayout<C extends Commitment, P>(
     if (!twoPhase) {
       w.put(`leaf[${i}].comm`, l.comm.toBytes());
       const slots = proof.inputSlots ? leafSlots(proof, i).slots1 : l.x.map((_, p) => p);
-      w.scalars(
+      w.shortScalars(
         `leaf[${i}].x`,
         slots.map((p) => l.x[p]),
       );
@@ -155,12 +159,12 @@ export function encodeProofWithLayout<C extends Commitment, P>(
     if (l.comm2 === undefined) throw new Error(`leaf ${i} has no phase-2 commitment`);
     const { slots1, slots2 } = leafSlots(proof, i);
     w.put(`leaf[${i}].comm1`, l.comm.toBytes());
-    w.scalars(
+    w.shortScalars(
       `leaf[${i}].x1`,
       slots1.map((p) => l.x[p]),
     );
     w.put(`leaf[${i}].comm2`, l.comm2.toBytes());
-    w.scalars(
+    w.shortScalars(
       `leaf[${i}].x2`,
       slots2.map((p) => l.x[p]),
     );
@@ -257,6 +261,40 @@ class Reader {
     }
     return out;
   }
+  shortScalars(n: number): Fr[] | null {
+    const out: Fr[] = [];
+    for (let i = 0; i < n; i++) {
+      const len = this.u8();
+      const x = len === null ? null : decodeShortScalar(len, this.take(len));
+      if (x === null) return null;
+      out.push(x);
+    }
+    return out;
+  }
+}
+
+/**
+ * A short scalar: `len u8 ‖ len bytes`, the value little-endian, with the fewest bytes (the last
+ * one non-zero; zero is the empty string) and below r — so each value has exactly one encoding.
+ * Public inputs of the zkVM are boundary values below 2^35 (6 bytes here instead of 32).
+ */
+export function encodeShortScalar(x: Fr): Uint8Array {
+  const full = toBytesLE(x);
+  let len = FR_BYTES;
+  while (len > 0 && full[len - 1] === 0) len--;
+  const out = new Uint8Array(1 + len);
+  out[0] = len;
+  out.set(full.subarray(0, len), 1);
+  return out;
+}
+
+/** The value of a short scalar's `len` bytes `b` (after its length byte); null unless canonical. */
+export function decodeShortScalar(len: number, b: Uint8Array | null): Fr | null {
+  if (b === null || b.length !== len || len > FR_BYTES || (len > 0 && b[len - 1] === 0))
+    return null;
+  const full = new Uint8Array(FR_BYTES);
+  full.set(b);
+  return fromBytesLE(full);
 }
 
 const bad = <C extends Commitment, P>(reason: string, offset?: number): DecodeResult<C, P> => ({
@@ -351,10 +389,11 @@ export function decodeProof<C extends Commitment, P>(
   const laterSlots1 = twoPhase ? encodedPhase1Slots(shape, 1) : [];
   // Single-phase shapes may link inputs too (every slot is then a "phase-1" slot).
   const laterSlots = twoPhase ? [] : encodedPhase1Slots(shape, 1);
+  // Public inputs are short scalars: at least their length byte each.
   const allLeafBytes = twoPhase
-    ? segments * (2 * commLen + slots2.length * FR_BYTES) +
-      (slots1.length + (segments - 1) * laterSlots1.length) * FR_BYTES
-    : segments * commLen + (nPublic + (segments - 1) * laterSlots.length) * FR_BYTES;
+    ? segments * (2 * commLen + slots2.length) +
+      (slots1.length + (segments - 1) * laterSlots1.length)
+    : segments * commLen + (nPublic + (segments - 1) * laterSlots.length);
   const fixed =
     allLeafBytes +
     // One scalar per fold: the cross term t at the tree's shared point.
@@ -369,12 +408,12 @@ export function decodeProof<C extends Commitment, P>(
     const comm = bundle.codec.decodeCommitment(r.take(commLen) as Uint8Array, d.witnessVars);
     if (comm === null) return bad(`leaf ${i}: invalid phase-1 commitment`, at1);
     const own1 = i === 0 ? slots1 : laterSlots1;
-    const x1 = r.scalars(own1.length);
+    const x1 = r.shortScalars(own1.length);
     if (x1 === null) return bad(`leaf ${i}: non-canonical phase-1 input`, r.o);
     const at2 = r.o;
     const comm2 = bundle.codec.decodeCommitment(r.take(commLen) as Uint8Array, d.witnessVars);
     if (comm2 === null) return bad(`leaf ${i}: invalid phase-2 commitment`, at2);
-    const x2 = r.scalars(slots2.length);
+    const x2 = r.shortScalars(slots2.length);
     if (x2 === null) return bad(`leaf ${i}: non-canonical phase-2 input`, r.o);
     const x = new Array<Fr>(nPublic).fill(0n);
     own1.forEach((p, j) => (x[p] = x1[j]));
@@ -387,7 +426,7 @@ export function decodeProof<C extends Commitment, P>(
     const comm = bundle.codec.decodeCommitment(r.take(commLen) as Uint8Array, d.witnessVars);
     if (comm === null) return bad(`leaf ${i}: invalid commitment`, at);
     const own = i === 0 ? encodedPhase1Slots(shape, 0) : laterSlots;
-    const xs = r.scalars(own.length);
+    const xs = r.shortScalars(own.length);
     if (xs === null) return bad(`leaf ${i}: non-canonical public input`, r.o);
     const x = new Array<Fr>(nPublic).fill(0n);
     own.forEach((p, j) => (x[p] = xs[j]));
