@@ -2,7 +2,7 @@
  * Univariate polynomials given by their evaluations at 0, 1, …, d: the form in
  * which sumcheck round polynomials and the folding line polynomials travel
  * (docs/protocol.md §2, §4). Evaluation elsewhere is Lagrange interpolation over
- * the integer nodes, O(d) after the node weights, with one batch inversion.
+ * the integer nodes, O(d) after the node weights, with no inversion.
  */
 import { FR_MODULUS, Fr, batchInverse } from '../field/fr';
 
@@ -25,75 +25,28 @@ function weights(d: number): Fr[] {
   return w;
 }
 
-/** s(x) where s has degree ≤ evals.length − 1 and s(i) = evals[i]. */
+/**
+ * s(x) where s has degree ≤ evals.length − 1 and s(i) = evals[i]:
+ * s(x) = Σ_i w_i·s(i)·Π_{j≠i}(x − j), the products from prefix and suffix products of the
+ * differences — no inversion per call (the weights are cached per degree). The verifiers'
+ * sumchecks evaluate one round polynomial per round, and an inversion was most of its cost.
+ */
 export function evalFromPoints(evals: readonly Fr[], x: Fr): Fr {
   const d = evals.length - 1;
   if (d < 0) return 0n;
   if (x <= BigInt(d)) return evals[Number(x)];
   const w = weights(d);
-  // Lagrange: s(x) = Π_j (x − j) · Σ_i w_i s(i) / (x − i)
   const diffs: Fr[] = [];
-  let full = 1n;
-  for (let i = 0; i <= d; i++) {
-    const di = (x - BigInt(i) + R) % R;
-    diffs.push(di);
-    full = (full * di) % R;
-  }
-  const invDiffs = batchInverse(diffs);
+  for (let i = 0; i <= d; i++) diffs.push((x - BigInt(i) + R) % R);
+  // suffix[i] = Π_{j>i} (x − j)
+  const suffix = new Array<Fr>(d + 1);
+  suffix[d] = 1n;
+  for (let i = d; i > 0; i--) suffix[i - 1] = (suffix[i] * diffs[i]) % R;
+  let prefix = 1n;
   let acc = 0n;
-  for (let i = 0; i <= d; i++) acc = (acc + ((w[i] * evals[i]) % R) * invDiffs[i]) % R;
-  return (acc * full) % R;
-}
-
-/**
- * evalFromPoints for many (evals, x) pairs with one batch inversion for all of them instead of
- * one per pair: s_k(x_k) = Π_j (x_k − j) · Σ_i w_i s_k(i) / (x_k − i). The fold-tree verifier
- * evaluates two line polynomials per fold, and the inversion dominated each evaluation.
- */
-export function evalManyFromPoints(items: readonly { evals: readonly Fr[]; x: Fr }[]): Fr[] {
-  const out = new Array<Fr>(items.length).fill(0n);
-  const diffs: Fr[] = [];
-  const pending: { k: number; start: number; full: Fr }[] = [];
-  for (let k = 0; k < items.length; k++) {
-    const { evals, x } = items[k];
-    const d = evals.length - 1;
-    if (d < 0) continue;
-    if (x <= BigInt(d)) {
-      out[k] = evals[Number(x)];
-      continue;
-    }
-    // Consecutive items at the same point with as many nodes (h_1 and h_2 of one fold) share
-    // their differences and inverses.
-    const prev = pending.length > 0 ? pending[pending.length - 1] : undefined;
-    if (prev !== undefined && items[prev.k].x === x && items[prev.k].evals.length === d + 1) {
-      pending.push({ k, start: prev.start, full: prev.full });
-      continue;
-    }
-    const start = diffs.length;
-    let full = 1n;
-    for (let i = 0; i <= d; i++) {
-      const di = (x - BigInt(i) + R) % R;
-      diffs.push(di);
-      full = (full * di) % R;
-    }
-    pending.push({ k, start, full });
+  for (let i = 0; i <= d; i++) {
+    acc += (((w[i] * evals[i]) % R) * ((prefix * suffix[i]) % R)) % R;
+    prefix = (prefix * diffs[i]) % R;
   }
-  const inv = batchInverse(diffs);
-  // c_i = w_i·full/(x − i), once per distinct point (shared by the items at it); then each
-  // item is Σ c_i·s(i), summed unreduced and reduced once (the reduction is a BigInt
-  // division, the dominant cost of a product).
-  let coeffs: Fr[] = [];
-  let coeffStart = -1;
-  for (const { k, start, full } of pending) {
-    const evals = items[k].evals;
-    if (start !== coeffStart) {
-      const w = weights(evals.length - 1);
-      coeffs = w.map((wi, i) => (((wi * inv[start + i]) % R) * full) % R);
-      coeffStart = start;
-    }
-    let acc = 0n;
-    for (let i = 0; i < evals.length; i++) acc += coeffs[i] * evals[i];
-    out[k] = acc % R;
-  }
-  return out;
+  return acc % R;
 }
