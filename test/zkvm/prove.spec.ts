@@ -20,6 +20,10 @@ import {
 } from '../../src/zk/vm-circuit';
 import { PoolProofExecutor } from '../../src/jobs/proof-executor';
 import { K, testSrs } from './harness';
+import {
+  MAX_MEMORY_ARGUMENT_VARS,
+  memoryArgumentVars,
+} from '../../src/zk/vm-circuit/memory-argument';
 
 const guest = (name: string) =>
   loadElf(readFileSync(join(__dirname, '../../guest/examples', `${name}.elf`)));
@@ -161,6 +165,16 @@ describe('proveProgram → verifyProgramProof', () => {
     await expect(proveProgram(img, none, none, { segmentSizeLog2: K + 1, srs })).rejects.toThrow(
       /need an SRS of 2\^15 powers/,
     );
+  });
+
+  it('the memory argument bounds a run at 2^21 rows (N rounded up to a power of two)', () => {
+    // The prover refuses longer runs after executing them (ProveError 'too-long'): at k = 8,
+    // 8192 segments (2^21 rows) fit, 8193 do not.
+    expect(MAX_MEMORY_ARGUMENT_VARS).toBe(24);
+    expect(memoryArgumentVars(8192, 8)).toBe(24);
+    expect(memoryArgumentVars(8193, 8)).toBe(25);
+    expect(memoryArgumentVars(2 ** 19, 2)).toBe(24);
+    expect(memoryArgumentVars(1, 4)).toBe(7);
   });
 
   it('the suggested segment size follows the run length (2^k ≈ cycles/300, in [4, 14])', () => {

@@ -19,7 +19,7 @@
 import { FR_MODULUS, Fr } from '../field/fr';
 import { FrVec, LIMBS, frVecGet, frVecLength, frVecSet, frVecZeros } from '../field/fr-vec';
 import { eqTable } from '../poly/multilinear';
-import { FrKernels, ensureBytes, tryLoadFrKernels } from '../wasm/kernels';
+import { FrKernels, align16, ensureBytes, tryLoadFrKernels } from '../wasm/kernels';
 import { MSM_BACKEND_ENV } from '../msm';
 import { UniformShape, dimensions } from '../r1cs/uniform';
 
@@ -198,10 +198,6 @@ function bigintSession(r: readonly Fr[], left: FoldVectors, right: FoldVectors):
 
 // ---------------------------------------------------------------------------
 // WebAssembly
-
-function align16(x: number): number {
-  return (x + 15) & ~15;
-}
 
 /**
  * The eq table of the last point, resident at the start of the module's free memory (a tree

@@ -13,7 +13,7 @@
 import { FR_MODULUS, Fr } from '../field/fr';
 import { FrVec, frVecFromBigints, frVecGet, frVecSet, frVecToBigints } from '../field/fr-vec';
 import { Dimensions, MatrixFamilies, UniformShape, dimensions, multiply } from '../r1cs/uniform';
-import { FrKernels, ensureBytes, tryLoadFrKernels } from '../wasm/kernels';
+import { FrKernels, align16, ensureBytes, tryLoadFrKernels } from '../wasm/kernels';
 import { freeMemory, getFieldBackend } from './fold-kernel';
 
 const R = FR_MODULUS;
@@ -184,8 +184,4 @@ export function multiplyInMemory(
     k.matVec(zPtr, T, m, q, entPtr, tab.ent.length / 4, cPtr, kPtr, klPtr, outs[j]);
     addBoundary(shape[w], T, m, q, W, u, x, out);
   });
-}
-
-function align16(n: number): number {
-  return (n + 15) & ~15;
 }

@@ -39,7 +39,14 @@ import { eqEval, eqTable } from '../poly/multilinear';
 import { evalFromPoints } from '../poly/univariate';
 import { SumcheckError, SumcheckProof, verifySumcheck } from '../sumcheck';
 import type { Transcript } from '../transcript';
-import { FrKernels, ensureBytes, readFp, tryLoadFrKernels, writeFp } from '../wasm/kernels';
+import {
+  FrKernels,
+  align16,
+  ensureBytes,
+  readFp,
+  tryLoadFrKernels,
+  writeFp,
+} from '../wasm/kernels';
 
 const R = FR_MODULUS;
 const BYTES = 32;
@@ -345,11 +352,6 @@ const MONT_INV = inv(MONT);
  */
 export function montPow(e: number): Fr {
   return pow(e >= 0 ? MONT : MONT_INV, BigInt(Math.abs(e)));
-}
-
-/** @internal */
-export function align16(x: number): number {
-  return (x + 15) & ~15;
 }
 
 /** @internal n scalars at ptr (8-aligned), each times `factor`. */

@@ -48,11 +48,10 @@ import { FrVec, frVecLength, frVecToBigints } from '../field/fr-vec';
 import { freeMemory, getFieldBackend } from '../folding/fold-kernel';
 import { log2Exact } from '../poly/multilinear';
 import type { Transcript } from '../transcript';
-import { FrKernels, ensureBytes, tryLoadFrKernels } from '../wasm/kernels';
+import { FrKernels, align16, ensureBytes, tryLoadFrKernels } from '../wasm/kernels';
 import {
   EqRounds,
   EqSumcheckError,
-  align16,
   bigintEqRounds,
   montPow,
   readScaled,

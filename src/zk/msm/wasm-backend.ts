@@ -22,6 +22,7 @@ import type { AffinePoints } from '../curve/g1-fast';
 import type { G1 } from '../curve/g1';
 import {
   Bn254Kernels,
+  align16,
   ensureBytes,
   loadKernels,
   readFp,
@@ -42,10 +43,6 @@ const montCache = new WeakMap<readonly bigint[], MontBases>();
 
 /** Which cached base array currently sits at the start of linear memory, and how much of it. */
 let resident: { key: readonly bigint[]; limbs: Uint32Array; count: number } | null = null;
-
-function align16(x: number): number {
-  return (x + 15) & ~15;
-}
 
 /** Montgomery limbs of bases[0..need), converting (in WebAssembly) only what the cache lacks. */
 function montBases(k: Bn254Kernels, bases: AffinePoints, need: number): MontBases {

@@ -188,6 +188,18 @@ function log2Ceil(n: number): number {
 }
 
 /** Variables of the factor vectors: slot bits, row bits, segment bits. */
+/**
+ * The most variables the prover's factor vectors may have: its GKR layers and eq-sumcheck tables
+ * (2·2^L entries of 32 bytes per side) must fit one WebAssembly memory (4 GiB). That is runs of
+ * up to 2^(L − 3) rows (N·2^k with N rounded up to a power of two): 2^21 ≈ 2.1 M rows.
+ */
+export const MAX_MEMORY_ARGUMENT_VARS = 24;
+
+/** L of a run of N segments of 2^k rows (to compare with MAX_MEMORY_ARGUMENT_VARS). */
+export function memoryArgumentVars(N: number, k: number): number {
+  return factorVars(N, k).L;
+}
+
 function factorVars(N: number, k: number): { L: number; nu: number } {
   const nu = log2Ceil(N);
   return { L: SLOT_BITS + k + nu, nu };

@@ -55,7 +55,13 @@ import {
   encodeCheckpoint,
   restoreCheckpoint,
 } from './checkpoint';
-import { MemoryProver, SegmentFactors, encodeMemoryProof } from './memory-argument';
+import {
+  MAX_MEMORY_ARGUMENT_VARS,
+  MemoryProver,
+  SegmentFactors,
+  encodeMemoryProof,
+  memoryArgumentVars,
+} from './memory-argument';
 import type { FrVec } from '../field/fr-vec';
 
 /** Witness columns per row (m): the SRS needs 2^(k + WITNESS_ROW_VARS) G1 powers. */
@@ -120,7 +126,7 @@ export const DEFAULT_CHECKPOINT_INTERVAL_MS = 30_000;
 export class ProveError extends Error {
   constructor(
     message: string,
-    readonly kind: 'options' | 'cycle-limit' | 'fault' | 'breakpoint',
+    readonly kind: 'options' | 'cycle-limit' | 'fault' | 'breakpoint' | 'too-long',
   ) {
     super(message);
     this.name = 'ProveError';
@@ -211,6 +217,14 @@ export async function proveProgram(
   }
   const run = layoutRun(rows, image, limits.memoryTop, result.exitCode ?? 0, k);
   const N = run.segments;
+  const L = memoryArgumentVars(N, k);
+  if (L > MAX_MEMORY_ARGUMENT_VARS)
+    throw new ProveError(
+      `the run (${result.cycles} cycles, ${N} segments of 2^${k} rows) is too long for one memory ` +
+        `argument: its tables would have 2^${L} entries, this prover handles 2^${MAX_MEMORY_ARGUMENT_VARS} ` +
+        `(${N} segments round up to 2^${L - 3 - k}; at most 2^${MAX_MEMORY_ARGUMENT_VARS - 3} rows in all)`,
+      'too-long',
+    );
   const statement: ZkvmStatement = {
     programDigest: programDigestV1(image, limits),
     publicInput: Uint8Array.from(publicInput),

@@ -169,6 +169,14 @@ export function loadKernels(): Bn254Kernels {
 
 const PAGE = 65536;
 
+/**
+ * The next multiple of 16 at or above x. Arithmetic, not `& ~15`: addresses pass 2^31 once
+ * the memory argument's tables pass 2 GiB, and a bitwise operator would wrap them negative.
+ */
+export function align16(x: number): number {
+  return Math.ceil(x / 16) * 16;
+}
+
 /** Grows linear memory so that addresses below `end` are valid. */
 export function ensureBytes(k: { readonly memory: WasmMemory }, end: number): void {
   const have = k.memory.buffer.byteLength;
