@@ -445,7 +445,7 @@ function runChild(w: Workload, o: Options, k: number): Promise<GuestResult> {
         error:
           signal === 'SIGKILL'
             ? `killed after ${o.limitS + grace + 60} s (the limit did not stop it)`
-            : err.trim().split('\n').slice(-3).join(' | ') || `exit code ${code}`,
+            : errorLine(err) || `exit code ${code}`,
         cycles: 0,
         executor: { bestMs: 0, runs: 0, instrPerSec: 0 },
         srsLoadMs: 0,
@@ -455,6 +455,12 @@ function runChild(w: Workload, o: Options, k: number): Promise<GuestResult> {
       resolve(failed);
     });
   });
+}
+
+/** The message of an uncaught error in a child's stderr (its "XError: …" line), else its tail. */
+function errorLine(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  return lines.find((l) => /^[A-Za-z]*Error\b/.test(l)) ?? lines.slice(-3).join(' | ');
 }
 
 // ---------------------------------------------------------------------------------------------
