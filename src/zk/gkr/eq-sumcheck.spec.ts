@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { FR_MODULUS, Fr } from '../field/fr';
+import { specValues } from '../field/spec-values';
 import { FrVec, frVecFromBigints } from '../field/fr-vec';
 import { getFieldBackend, setFieldBackend } from '../folding/fold-kernel';
 import { eqTable } from '../poly/multilinear';
@@ -19,24 +20,7 @@ const initial = getFieldBackend();
 const T = (): Transcript => new Transcript('test/eq-sumcheck', 1);
 const BACKENDS = ['bigint', 'wasm'] as const;
 
-/** Deterministic values: mostly uniform, with 0, 1, r − 1 and small values mixed in. */
-function rng(seed: number): () => Fr {
-  let s = BigInt(seed) * 0x9e3779b97f4a7c15n + 1n;
-  const next64 = (): bigint => {
-    s ^= (s << 13n) & ((1n << 64n) - 1n);
-    s ^= s >> 7n;
-    s ^= (s << 17n) & ((1n << 64n) - 1n);
-    return s;
-  };
-  return () => {
-    const kind = Number(next64() % 8n);
-    if (kind === 0) return 0n;
-    if (kind === 1) return 1n;
-    if (kind === 2) return R - 1n;
-    if (kind === 3) return next64() % 1000n;
-    return (next64() | (next64() << 64n) | (next64() << 128n) | (next64() << 192n)) % R;
-  };
-}
+const rng = (seed: number): (() => Fr) => specValues(seed);
 
 function withBackend<T>(b: 'bigint' | 'wasm', f: () => T): T {
   setFieldBackend(b);

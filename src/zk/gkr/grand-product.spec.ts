@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { FR_BYTES, FR_MODULUS, Fr, inv } from '../field/fr';
+import { specValues } from '../field/spec-values';
 import { frVecFromBigints } from '../field/fr-vec';
 import { getFieldBackend, setFieldBackend } from '../folding/fold-kernel';
 import { evaluateMLE } from '../poly/multilinear';
@@ -23,24 +24,7 @@ const initial = getFieldBackend();
 const T = (): Transcript => new Transcript('test/grand-product', 1);
 const BACKENDS = ['bigint', 'wasm'] as const;
 
-/** Deterministic values: mostly uniform, with 1, r − 1 and small values mixed in (no zeros). */
-function rng(seed: number): () => Fr {
-  let s = BigInt(seed) * 0x9e3779b97f4a7c15n + 1n;
-  const next64 = (): bigint => {
-    s ^= (s << 13n) & ((1n << 64n) - 1n);
-    s ^= s >> 7n;
-    s ^= (s << 17n) & ((1n << 64n) - 1n);
-    return s;
-  };
-  return () => {
-    const kind = Number(next64() % 8n);
-    if (kind === 0) return 1n;
-    if (kind === 1) return R - 1n;
-    if (kind === 2) return 1n + (next64() % 1000n);
-    const v = (next64() | (next64() << 64n) | (next64() << 128n) | (next64() << 192n)) % R;
-    return v === 0n ? 1n : v;
-  };
-}
+const rng = (seed: number): (() => Fr) => specValues(seed, true);
 
 function withBackend<T>(b: 'bigint' | 'wasm', f: () => T): T {
   setFieldBackend(b);

@@ -181,6 +181,26 @@ function psiOf(key: Fr, value: Fr, ts: Fr, isWrite: Fr, alpha: Fr, a2: Fr, gamma
   return psi < 0n ? psi + R : psi;
 }
 
+/** A tuple's ψ on the row at `off` of `v` (the exact path: combinations as field elements). */
+function tuplePsi(
+  tup: CompiledTuple,
+  v: Float64Array,
+  off: number,
+  alpha: Fr,
+  a2: Fr,
+  gamma: Fr,
+): Fr {
+  return psiOf(
+    evalLin(tup.key, v, off),
+    evalLin(tup.value, v, off),
+    evalLin(tup.ts, v, off),
+    evalLin(tup.isWrite, v, off),
+    alpha,
+    a2,
+    gamma,
+  );
+}
+
 function log2Ceil(n: number): number {
   let b = 0;
   while (2 ** b < n) b++;
@@ -296,15 +316,7 @@ export function memoryProducts(
         for (const tup of side) {
           const a = evalLin(tup.active, v, off);
           if (a === 0n) continue;
-          const psi = psiOf(
-            evalLin(tup.key, v, off),
-            evalLin(tup.value, v, off),
-            evalLin(tup.ts, v, off),
-            evalLin(tup.isWrite, v, off),
-            alpha,
-            a2,
-            gamma,
-          );
+          const psi = tuplePsi(tup, v, off, alpha, a2, gamma);
           prod[j] = (prod[j] * ((1n + a * psi) % R)) % R;
         }
       });
@@ -369,15 +381,7 @@ export function segmentFactors(
       const tup = tups[e % SLOTS_PADDED];
       const off = Math.floor(e / SLOTS_PADDED) * m;
       const a = evalLin(tup.active, v, off);
-      const psi = psiOf(
-        evalLin(tup.key, v, off),
-        evalLin(tup.value, v, off),
-        evalLin(tup.ts, v, off),
-        evalLin(tup.isWrite, v, off),
-        alpha,
-        a2,
-        gamma,
-      );
+      const psi = tuplePsi(tup, v, off, alpha, a2, gamma);
       frVecSet(f.A, e, a);
       frVecSet(f.Psi, e, psi);
       frVecSet(f.F, e, (1n + a * psi) % R);
