@@ -124,7 +124,9 @@ const STAGES: Record<string, string> = {
   memFactorsTask: 'memory argument: factors',
   memColumnsTask: 'memory argument: columns',
   proveMemoryArgument: 'memory argument: GKR + sumchecks',
-  finish: 'memory argument: GKR + sumchecks', // MemoryProver.finish, the pooled path
+  // MemoryProver's steps, called from proveProgram itself (generic names, but outermost there).
+  products: 'memory argument: GKR + sumchecks',
+  finish: 'memory argument: GKR + sumchecks',
   drawPoint: 'the fold point',
   leafWitness: 'leaf witness: Az, Bz, Cz',
   chainTask: 'fold: chains (resident accumulator)',
