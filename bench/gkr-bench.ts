@@ -17,23 +17,10 @@ import { proveEqSumcheck, verifyEqSumcheck } from '../src/zk/gkr/eq-sumcheck';
 import { proveGrandProducts, verifyGrandProducts } from '../src/zk/gkr/grand-product';
 import { eqTable, evaluateMLE } from '../src/zk/poly/multilinear';
 import { Transcript } from '../src/zk/transcript';
+import { arg, rand64, randomFr } from './bench-common';
 
 const R = FR_MODULUS;
 const T = (): Transcript => new Transcript('bench/gkr', 1);
-
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : dflt;
-}
-
-let seed = 0x9e3779b97f4a7c15n;
-function rand64(): bigint {
-  seed ^= (seed << 13n) & 0xffffffffffffffffn;
-  seed ^= seed >> 7n;
-  seed ^= (seed << 17n) & 0xffffffffffffffffn;
-  return seed;
-}
-const full = (): Fr => (rand64() | (rand64() << 64n) | (rand64() << 128n) | (rand64() << 192n)) % R;
 
 /** 2^L uniform-looking canonical elements, written as limbs (no bigint per element). */
 function randomVec(L: number): FrVec {
@@ -123,8 +110,8 @@ function main(): void {
   // The eq-product sumcheck alone, at the size the memory argument's largest layer has.
   setFieldBackend('wasm');
   const n = eqVars;
-  const z = Array.from({ length: n }, full);
-  const lambdas = [1n, full()];
+  const z = Array.from({ length: n }, randomFr);
+  const lambdas = [1n, randomFr()];
   const A = [randomVec(n), randomVec(n)];
   const B = [randomVec(n), randomVec(n)];
   // The claim from the definition would cost a bigint pass over 2^n entries per table; any

@@ -39,11 +39,7 @@ import { FR_MODULUS } from '../src/zk/field/fr';
 import { chainSession } from '../src/zk/folding/fold-kernel';
 import { multiplyInMemory, multiplyVec } from '../src/zk/folding/products';
 import { guestCase } from '../test/vm/guest-cases';
-
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : dflt;
-}
+import { arg } from './bench-common';
 
 const k = Number(arg('k', '9'));
 const count = Number(arg('segments', '6'));

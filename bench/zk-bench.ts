@@ -30,11 +30,7 @@ import { proveSegmentsTwoPhase, statementHeader } from '../src/zk/spartan/pipeli
 import { encodeProof, verifyProofBytes } from '../src/zk/encoding/proof';
 import type { PcsBundle } from '../src/zk/encoding/pcs-codec';
 import type { Commitment } from '../src/zk/pcs/types';
-
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : dflt;
-}
+import { arg } from './bench-common';
 
 const ms = (a: number, b: number): string => `${(b - a).toFixed(0)} ms`;
 

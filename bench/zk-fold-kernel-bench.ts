@@ -14,28 +14,14 @@
  * backends produce the same message and folded witness (STYLE.md #6), then times
  * each backend `reps` times, alternating, and prints the medians.
  */
-import { FR_MODULUS, Fr } from '../src/zk/field/fr';
+import type { Fr } from '../src/zk/field/fr';
 import { AccCore, AccWitness, FoldContext, errorAt, proveFoldCore } from '../src/zk/folding/mova';
 import { getFieldBackend, setFieldBackend } from '../src/zk/folding/fold-kernel';
 import { frVecFromBigints } from '../src/zk/field/fr-vec';
 import { fibonacciCircuit } from '../src/zk/r1cs/examples';
 import { dimensions } from '../src/zk/r1cs/uniform';
+import { arg, rand64, randomFr } from './bench-common';
 
-const R = FR_MODULUS;
-
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : dflt;
-}
-
-let seed = 0x9e3779b97f4a7c15n;
-function rand64(): bigint {
-  seed ^= (seed << 13n) & 0xffffffffffffffffn;
-  seed ^= seed >> 7n;
-  seed ^= (seed << 17n) & 0xffffffffffffffffn;
-  return seed;
-}
-const full = (): Fr => (rand64() | (rand64() << 64n) | (rand64() << 128n) | (rand64() << 192n)) % R;
 const small = (): Fr => {
   const x = rand64() % 10n;
   return x < 6n ? 0n : x < 8n ? 1n : rand64() % 256n;
@@ -52,7 +38,7 @@ function witness(n: number, gen: () => Fr): AccWitness {
 }
 
 function core(r: Fr[], w: AccWitness, fresh: boolean, tag: number): AccCore {
-  const u = fresh ? 1n : full();
+  const u = fresh ? 1n : randomFr();
   return {
     x: [1n, 2n, 3n, 4n],
     u,
@@ -83,9 +69,9 @@ function main(): void {
     const ctx: FoldContext = { shape: fib.shape, k, hd: new Uint8Array(32).fill(1) };
     const n = 2 ** nv;
     for (const kind of ['FF', 'AF', 'AA'] as const) {
-      const lw = witness(n, kind === 'FF' ? small : full);
-      const rw = witness(n, kind === 'AA' ? full : small);
-      const r = Array.from({ length: nv }, full);
+      const lw = witness(n, kind === 'FF' ? small : randomFr);
+      const rw = witness(n, kind === 'AA' ? randomFr : small);
+      const r = Array.from({ length: nv }, randomFr);
       const left = core(r, lw, kind === 'FF', 1);
       const right = core(r, rw, kind !== 'AA', 2);
       const run = (b: 'bigint' | 'wasm'): { ms: number; out: ReturnType<typeof proveFoldCore> } => {

@@ -17,8 +17,7 @@ import {
   evaluateAtPoint,
   fieldBackendFromEnv,
   foldSession,
-  getFieldBackend,
-  setFieldBackend,
+  withFieldBackend,
 } from './fold-kernel';
 import { multiplyInMemory, multiplyVec } from './products';
 import {
@@ -35,7 +34,6 @@ import {
 
 const R = FR_MODULUS;
 const fib = fibonacciCircuit();
-const initial = getFieldBackend();
 
 const rng = (seed: number): (() => Fr) => specValues(seed);
 
@@ -57,15 +55,6 @@ const toVec = (s: BigSide, cz: Fr = 0n): AccWitness => ({
   cz,
 });
 
-function withBackend<T>(b: 'bigint' | 'wasm', f: () => T): T {
-  setFieldBackend(b);
-  try {
-    return f();
-  } finally {
-    setFieldBackend(initial);
-  }
-}
-
 /** Σ eq(r, i)·(a1_i·b2_i + a2_i·b1_i), straight from the definition. */
 function crossRef(r: Fr[], l: BigSide, rt: BigSide): Fr {
   const eq = eqTable(r);
@@ -86,7 +75,7 @@ describe('fold kernels agree with the definitions on both backends', () => {
       const r = Array.from({ length: nv }, rand);
       const rho = rand();
       for (const b of ['bigint', 'wasm'] as const) {
-        const s = withBackend(b, () => foldSession(r, toVec(l), toVec(rt)));
+        const s = withFieldBackend(b, () => foldSession(r, toVec(l), toVec(rt)));
         expect(s.cross()).toBe(crossRef(r, l, rt));
         const f = s.fold(rho);
         expect(frVecToBigints(f.W)).toEqual(foldRef(l.W, rt.W, rho));
@@ -109,7 +98,7 @@ describe('fold kernels agree with the definitions on both backends', () => {
     ]) {
       for (const e of [0n, 1n, R - 1n]) {
         const r = new Array<Fr>(nv).fill(e);
-        const s = withBackend('wasm', () => foldSession(r, toVec(l), toVec(rt)));
+        const s = withFieldBackend('wasm', () => foldSession(r, toVec(l), toVec(rt)));
         expect(s.cross()).toBe(crossRef(r, l, rt));
         expect(frVecToBigints(s.fold(e).W)).toEqual(foldRef(l.W, rt.W, e));
       }
@@ -134,7 +123,7 @@ describe('fold kernels agree with the definitions on both backends', () => {
       for (const v of vectors)
         for (const p of points)
           for (const b of ['bigint', 'wasm'] as const)
-            expect(withBackend(b, () => evaluateAtPoint(p, frVecFromBigints(v)))).toBe(
+            expect(withFieldBackend(b, () => evaluateAtPoint(p, frVecFromBigints(v)))).toBe(
               evaluateMLE(v, p),
             );
     }
@@ -161,7 +150,9 @@ describe('R1CS products as flat vectors (products.ts) equal multiply', () => {
         ] as const) {
           const ref = multiply(fib.shape, k, W, u, xs);
           for (const b of ['bigint', 'wasm'] as const) {
-            const got = withBackend(b, () => multiplyVec(fib.shape, k, frVecFromBigints(W), u, xs));
+            const got = withFieldBackend(b, () =>
+              multiplyVec(fib.shape, k, frVecFromBigints(W), u, xs),
+            );
             expect(frVecToBigints(got.Az)).toEqual(ref.Az);
             expect(frVecToBigints(got.Bz)).toEqual(ref.Bz);
             expect(frVecToBigints(got.Cz)).toEqual(ref.Cz);
@@ -180,7 +171,7 @@ describe('R1CS products as flat vectors (products.ts) equal multiply', () => {
     const x = Array.from({ length: shape.nPublic }, rand);
     const u = rand();
     const ref = multiply(shape, k, W, u, x);
-    const got = withBackend('wasm', () => multiplyVec(shape, k, frVecFromBigints(W), u, x));
+    const got = withFieldBackend('wasm', () => multiplyVec(shape, k, frVecFromBigints(W), u, x));
     expect(frVecToBigints(got.Az)).toEqual(ref.Az);
     expect(frVecToBigints(got.Bz)).toEqual(ref.Bz);
     expect(frVecToBigints(got.Cz)).toEqual(ref.Cz);
@@ -209,13 +200,13 @@ describe('whole folds are identical on both backends', () => {
   }
 
   function both(left: AccCore, lw: AccWitness, right: AccCore, rw: AccWitness): void {
-    const ref = withBackend('bigint', () => proveFoldCore(ctx, 3, left, lw, right, rw));
-    const got = withBackend('wasm', () => proveFoldCore(ctx, 3, left, lw, right, rw));
+    const ref = withFieldBackend('bigint', () => proveFoldCore(ctx, 3, left, lw, right, rw));
+    const got = withFieldBackend('wasm', () => proveFoldCore(ctx, 3, left, lw, right, rw));
     expect(got.msg).toEqual(ref.msg);
     expect(got.rho).toBe(ref.rho);
     expect(got.core).toEqual(ref.core);
     expect(got.wit).toEqual(ref.wit);
-    expect(withBackend('wasm', () => honestFoldMessage(left, lw, right, rw))).toEqual(ref.msg);
+    expect(withFieldBackend('wasm', () => honestFoldMessage(left, lw, right, rw))).toEqual(ref.msg);
     // The folded claim is the folded witness's error at r (completeness of one fold).
     expect(got.core.v).toBe(errorAt(got.wit, got.core.u, r));
   }
@@ -237,8 +228,10 @@ describe('whole folds are identical on both backends', () => {
     const [a, b, c] = [leaf(0), leaf(1), leaf(2)];
     // A satisfied leaf has Ẽ(r) = 0 = v.
     expect(errorAt(a.wit, 1n, r)).toBe(0n);
-    const ref = withBackend('bigint', () => proveFoldCore(ctx, 1, a.core, a.wit, b.core, b.wit));
-    const got = withBackend('wasm', () => proveFoldCore(ctx, 1, a.core, a.wit, b.core, b.wit));
+    const ref = withFieldBackend('bigint', () =>
+      proveFoldCore(ctx, 1, a.core, a.wit, b.core, b.wit),
+    );
+    const got = withFieldBackend('wasm', () => proveFoldCore(ctx, 1, a.core, a.wit, b.core, b.wit));
     expect(got).toEqual(ref);
     both(ref.core, ref.wit, c.core, c.wit);
     both(c.core, c.wit, ref.core, ref.wit);
@@ -266,7 +259,7 @@ describe('a chain session (accumulator resident, leaves streamed) equals folding
     const point = { r, digest: new Uint8Array(32).fill(8) };
     const segs = [0, 1, 2, 3, 4].map((i) => fib.witness(k, i));
     // Reference: proveFoldCore on whole witnesses, bigint backend.
-    const ref = withBackend('bigint', () => {
+    const ref = withFieldBackend('bigint', () => {
       let acc = {
         core: liftCore(ctx, 0, point, segs[0].x),
         wit: leafWitness(ctx, segs[0].W, segs[0].x, r),
@@ -282,7 +275,7 @@ describe('a chain session (accumulator resident, leaves streamed) equals folding
       return { ts, acc };
     });
     for (const b of ['bigint', 'wasm'] as const) {
-      withBackend(b, () => {
+      withFieldBackend(b, () => {
         const chain = chainSession(r, fib.shape, k, multiplyInMemory, (W, x) =>
           multiplyVec(fib.shape, k, W, 1n, x),
         );

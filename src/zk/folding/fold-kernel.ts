@@ -20,6 +20,7 @@ import { FR_MODULUS, Fr } from '../field/fr';
 import { FrVec, LIMBS, frVecGet, frVecLength, frVecSet, frVecZeros } from '../field/fr-vec';
 import { eqTable } from '../poly/multilinear';
 import { FrKernels, align16, ensureBytes, tryLoadFrKernels } from '../wasm/kernels';
+import type { multiplyInMemory } from './products';
 import { MSM_BACKEND_ENV } from '../msm';
 import { UniformShape, dimensions } from '../r1cs/uniform';
 
@@ -54,6 +55,17 @@ export function getFieldBackend(): FieldBackend {
 export function setFieldBackend(b: FieldBackend): void {
   if (b === 'wasm' && !tryLoadFrKernels()) throw new Error('Fr WebAssembly kernels do not load');
   backend = b;
+}
+
+/** f() with the field backend set to b, then the previous one restored (tests, benchmarks). */
+export function withFieldBackend<T>(b: FieldBackend, f: () => T): T {
+  const before = getFieldBackend();
+  setFieldBackend(b);
+  try {
+    return f();
+  } finally {
+    setFieldBackend(before);
+  }
 }
 
 const R = FR_MODULUS;
@@ -313,17 +325,8 @@ export function chainSession(
   return jsChain(r, multiplyVec);
 }
 
-/** products.ts's in-memory mat-vec (passed in: products.ts depends on this module). */
-export type MultiplyInMemory = (
-  k: FrKernels,
-  shape: UniformShape,
-  kLog: number,
-  u: Fr,
-  x: readonly Fr[],
-  zPtr: number,
-  outs: readonly [number, number, number],
-  scratch: number,
-) => void;
+/** products.ts's in-memory mat-vec (passed in: products.ts depends on this module at run time). */
+export type MultiplyInMemory = typeof multiplyInMemory;
 
 function jsChain(
   r: readonly Fr[],

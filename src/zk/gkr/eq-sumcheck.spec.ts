@@ -9,27 +9,17 @@ import fc from 'fast-check';
 import { FR_MODULUS, Fr } from '../field/fr';
 import { specValues } from '../field/spec-values';
 import { FrVec, frVecFromBigints } from '../field/fr-vec';
-import { getFieldBackend, setFieldBackend } from '../folding/fold-kernel';
+import { withFieldBackend } from '../folding/fold-kernel';
 import { eqTable } from '../poly/multilinear';
 import { SumcheckProof, proveSumcheck, verifySumcheck } from '../sumcheck';
 import { Transcript } from '../transcript';
 import { proveEqSumcheck, verifyEqSumcheck } from './eq-sumcheck';
 
 const R = FR_MODULUS;
-const initial = getFieldBackend();
 const T = (): Transcript => new Transcript('test/eq-sumcheck', 1);
 const BACKENDS = ['bigint', 'wasm'] as const;
 
 const rng = (seed: number): (() => Fr) => specValues(seed);
-
-function withBackend<T>(b: 'bigint' | 'wasm', f: () => T): T {
-  setFieldBackend(b);
-  try {
-    return f();
-  } finally {
-    setFieldBackend(initial);
-  }
-}
 
 interface Instance {
   z: Fr[];
@@ -69,7 +59,7 @@ function reference(x: Instance): ReturnType<typeof proveSumcheck> {
 }
 
 function prove(x: Instance, b: 'bigint' | 'wasm') {
-  return withBackend(b, () =>
+  return withFieldBackend(b, () =>
     proveEqSumcheck(
       x.z,
       x.lambdas,
@@ -153,7 +143,7 @@ describe('eq-product sumcheck: completeness and agreement with the definition', 
     const z = x.z.slice();
     const lambdas = x.lambdas.slice();
     for (const b of BACKENDS) {
-      withBackend(b, () => proveEqSumcheck(x.z, x.lambdas, A, B, x.claim, T()));
+      withFieldBackend(b, () => proveEqSumcheck(x.z, x.lambdas, A, B, x.claim, T()));
       [...A, ...B].forEach((v, i) => expect(v).toEqual(copies[i]));
       expect(x.z).toEqual(z);
       expect(x.lambdas).toEqual(lambdas);

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { FR_BYTES, FR_MODULUS, Fr, inv } from '../field/fr';
 import { specValues } from '../field/spec-values';
 import { frVecFromBigints } from '../field/fr-vec';
-import { getFieldBackend, setFieldBackend } from '../folding/fold-kernel';
+import { withFieldBackend } from '../folding/fold-kernel';
 import { evaluateMLE } from '../poly/multilinear';
 import { Transcript } from '../transcript';
 import {
@@ -20,26 +20,16 @@ import {
 } from './grand-product';
 
 const R = FR_MODULUS;
-const initial = getFieldBackend();
 const T = (): Transcript => new Transcript('test/grand-product', 1);
 const BACKENDS = ['bigint', 'wasm'] as const;
 
 const rng = (seed: number): (() => Fr) => specValues(seed, true);
 
-function withBackend<T>(b: 'bigint' | 'wasm', f: () => T): T {
-  setFieldBackend(b);
-  try {
-    return f();
-  } finally {
-    setFieldBackend(initial);
-  }
-}
-
 const product = (v: readonly Fr[]): Fr => v.reduce((a, x) => (a * x) % R, 1n);
 const vectors = (L: number, m: number, rand: () => Fr): Fr[][] =>
   Array.from({ length: m }, () => Array.from({ length: 2 ** L }, rand));
 const prove = (F: Fr[][], b: 'bigint' | 'wasm') =>
-  withBackend(b, () => proveGrandProducts(F.map(frVecFromBigints), T()));
+  withFieldBackend(b, () => proveGrandProducts(F.map(frVecFromBigints), T()));
 
 /** The proof's scalars in encoding order, and back. */
 const flatten = (p: GrandProductProof): Fr[] => {
@@ -114,7 +104,7 @@ describe('grand products: completeness', () => {
   it('the prover rejects bad shapes and leaves its inputs alone', () => {
     const F = vectors(3, 2, rng(9)).map(frVecFromBigints);
     const copies = F.map((v) => v.slice());
-    for (const b of BACKENDS) withBackend(b, () => proveGrandProducts(F, T()));
+    for (const b of BACKENDS) withFieldBackend(b, () => proveGrandProducts(F, T()));
     F.forEach((v, j) => expect(v).toEqual(copies[j]));
     expect(() => proveGrandProducts([], T())).toThrow(RangeError);
     expect(() => proveGrandProducts([F[0], F[1].subarray(0, 32)], T())).toThrow(RangeError);
