@@ -16,19 +16,13 @@
  * off by R⁻¹, which crossDot fixes once at the end. Every result is an exact
  * field element, equal to the bigint reference's.
  */
-import { FR_BYTES, frAdd, frIsZero, frMul, frSetZero, frSub, frToMontBatch } from './fr';
+import { frAt, frAdd, frIsZero, frMul, frSetZero, frSub, frToMontBatch } from './fr';
 import { ONE_LIMBS } from './fr-limbs.generated';
 
 const ONE: usize = changetype<usize>(ONE_LIMBS);
 const P: usize = memory.data(32, 16);
 const TMP: usize = memory.data(32, 16);
 const ACC: usize = memory.data(32, 16);
-
-// @ts-ignore: decorator
-@inline
-function at(base: usize, i: usize): usize {
-  return base + i * FR_BYTES;
-}
 
 // @ts-ignore: decorator
 @inline
@@ -48,10 +42,10 @@ export function eqTable(point: usize, nv: i32, out: usize): void {
   copy(out, ONE);
   let size: usize = 1;
   for (let j = 0; j < nv; j++) {
-    const rj = at(point, <usize>j);
+    const rj = frAt(point, <usize>j);
     for (let i: usize = size; i-- > 0; ) {
-      const lo = at(out, i);
-      const hi = at(out, i + size);
+      const lo = frAt(out, i);
+      const hi = frAt(out, i + size);
       frMul(hi, lo, rj);
       frSub(lo, lo, hi);
     }
@@ -87,19 +81,19 @@ export function crossDot(
   frSetZero(ACC);
   frSetZero(ACC1);
   for (let i: usize = 0; i < <usize>n; i++) {
-    const y2 = at(b2, i);
-    const x2 = at(a2, i);
+    const y2 = frAt(b2, i);
+    const x2 = frAt(a2, i);
     const y2z = frIsZero(y2);
     const x2z = frIsZero(x2);
     if (y2z && x2z) continue;
-    const x1 = at(a1, i);
-    const y1 = at(b1, i);
+    const x1 = frAt(a1, i);
+    const y1 = frAt(b1, i);
     const first = !y2z && !frIsZero(x1);
     const second = !x2z && !frIsZero(y1);
     if (!first && !second) continue;
     if (first && !second && isOne(y2)) {
       // eq·R times a canonical a1 is the canonical eq·a1.
-      frMul(P, at(eq, i), x1);
+      frMul(P, frAt(eq, i), x1);
       frAdd(ACC1, ACC1, P);
       continue;
     }
@@ -110,7 +104,7 @@ export function crossDot(
         frAdd(P, P, TMP);
       }
     } else frMul(P, x2, y1);
-    frMul(P, at(eq, i), P);
+    frMul(P, frAt(eq, i), P);
     frAdd(ACC, ACC, P);
   }
   // ACC = Σ … ·R⁻¹; one multiply by R² (to Montgomery form) restores the scale.
@@ -123,9 +117,9 @@ export function crossDot(
 export function dotEq(eq: usize, v: usize, n: i32, out: usize): void {
   frSetZero(ACC);
   for (let i: usize = 0; i < <usize>n; i++) {
-    const vi = at(v, i);
+    const vi = frAt(v, i);
     if (frIsZero(vi)) continue;
-    frMul(P, at(eq, i), vi);
+    frMul(P, frAt(eq, i), vi);
     frAdd(ACC, ACC, P);
   }
   copy(out, ACC);
@@ -141,13 +135,13 @@ const RAW_ONE: usize = memory.data<u32>([1, 0, 0, 0, 0, 0, 0, 0]);
 export function foldVecs(a: usize, b: usize, n: i32, rho: usize): void {
   frMul(RHO, rho, RAW_ONE);
   for (let i: usize = 0; i < <usize>n; i++) {
-    const bi = at(b, i);
+    const bi = frAt(b, i);
     if (frIsZero(bi)) continue;
     if (isOne(bi)) {
-      frAdd(at(a, i), at(a, i), RHO);
+      frAdd(frAt(a, i), frAt(a, i), RHO);
       continue;
     }
     frMul(TMP, rho, bi);
-    frAdd(at(a, i), at(a, i), TMP);
+    frAdd(frAt(a, i), frAt(a, i), TMP);
   }
 }

@@ -17,6 +17,13 @@ export { frAdd, frMul, frSub } from './fr-limbs.generated';
 
 export const FR_BYTES: usize = 32;
 
+/** Address of element i of a table of field elements at base. */
+// @ts-ignore: decorator
+@inline
+export function frAt(base: usize, i: usize): usize {
+  return base + i * FR_BYTES;
+}
+
 const R2: usize = changetype<usize>(R2_LIMBS);
 /** The integer 1 (not Montgomery): multiplying by it leaves Montgomery form. */
 const RAW_ONE: usize = memory.data<u32>([1, 0, 0, 0, 0, 0, 0, 0]);

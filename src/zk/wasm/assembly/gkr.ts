@@ -21,21 +21,15 @@
  * the even and odd halves of one product-tree layer are two tables that share
  * its memory, with no de-interleaving copy.
  */
-import { FR_BYTES, frAdd, frMul, frSub } from './fr';
+import { FR_BYTES, frAt, frAdd, frMul, frSub } from './fr';
 
 const P: usize = memory.data(32, 16);
 const DA: usize = memory.data(32, 16);
 const DB: usize = memory.data(32, 16);
 
-// @ts-ignore: decorator
-@inline
-function at(base: usize, i: usize): usize {
-  return base + i * FR_BYTES;
-}
-
 /** dst[x] = src[2x]·src[2x+1] for x < n; dst must not overlap src[0, 2n). */
 export function gkrLayer(src: usize, n: i32, dst: usize): void {
-  for (let x: usize = 0; x < <usize>n; x++) frMul(at(dst, x), at(src, 2 * x), at(src, 2 * x + 1));
+  for (let x: usize = 0; x < <usize>n; x++) frMul(frAt(dst, x), frAt(src, 2 * x), frAt(src, 2 * x + 1));
 }
 
 /**
@@ -56,7 +50,7 @@ export function gkrBind(t: usize, half: i32, stride: i32, r: usize): void {
 
 /** t[i] ← t[2i] + t[2i+1] for i < half (contiguous). */
 export function gkrEqHalve(t: usize, half: i32): void {
-  for (let i: usize = 0; i < <usize>half; i++) frAdd(at(t, i), at(t, 2 * i), at(t, 2 * i + 1));
+  for (let i: usize = 0; i < <usize>half; i++) frAdd(frAt(t, i), frAt(t, 2 * i), frAt(t, 2 * i + 1));
 }
 
 /**
@@ -117,7 +111,7 @@ export function gkrEqRound(
     let a0 = <usize>load<u32>(tabs + 8 * j);
     let b0 = <usize>load<u32>(tabs + 8 * j + 4);
     for (let i: usize = 0; i < <usize>half; i++) {
-      const e = at(eq, i);
+      const e = frAt(eq, i);
       const a1 = a0 + s;
       const b1 = b0 + s;
       frMul(P, a0, b0);

@@ -5,7 +5,7 @@
  * columns at a point in its row variables). Inputs are integers held in f64 (a segment's
  * values, exact below 2^53; the caller checks the bound), outputs canonical elements.
  */
-import { FR_BYTES, frAdd, frIsZero, frMul, frSub } from './fr';
+import { FR_BYTES, frAt, frAdd, frIsZero, frMul, frSub } from './fr';
 import { R2_LIMBS } from './fr-limbs.generated';
 
 const R2: usize = changetype<usize>(R2_LIMBS);
@@ -13,12 +13,6 @@ const X: usize = memory.data(32, 16);
 const Y: usize = memory.data(32, 16);
 const PHI: usize = memory.data(32, 16);
 const ZERO: usize = memory.data(32, 16);
-
-// @ts-ignore: decorator
-@inline
-function at(base: usize, i: usize): usize {
-  return base + i * FR_BYTES;
-}
 
 /** r = x as a field element, for an integer |x| < 2^53 held in an f64. */
 // @ts-ignore: decorator
@@ -71,11 +65,11 @@ export function memFactors(
       frMul(Y, alpha2, X);
       frAdd(PHI, PHI, Y);
     }
-    const psi = at(outPsi, i);
+    const psi = frAt(outPsi, i);
     frSub(psi, gm1, PHI);
-    const a = at(outA, i);
+    const a = frAt(outA, i);
     fromF64(a, load<f64>(p, 0));
-    const f = at(outF, i);
+    const f = frAt(outF, i);
     if (frIsZero(a)) {
       store<u64>(f, load<u64>(one, 0), 0);
       store<u64>(f, load<u64>(one, 8), 8);
@@ -96,20 +90,20 @@ export function memFactors(
  */
 export function rowCombine(v: usize, rows: i32, cols: i32, w: usize, out: usize): void {
   for (let j: usize = 0; j < <usize>cols; j++) {
-    store<u64>(at(out, j), 0, 0);
-    store<u64>(at(out, j), 0, 8);
-    store<u64>(at(out, j), 0, 16);
-    store<u64>(at(out, j), 0, 24);
+    store<u64>(frAt(out, j), 0, 0);
+    store<u64>(frAt(out, j), 0, 8);
+    store<u64>(frAt(out, j), 0, 16);
+    store<u64>(frAt(out, j), 0, 24);
   }
   for (let t: usize = 0; t < <usize>rows; t++) {
     const row = v + t * <usize>cols * 8;
-    const wt = at(w, t);
+    const wt = frAt(w, t);
     for (let j: usize = 0; j < <usize>cols; j++) {
       const x = load<f64>(row + j * 8);
       if (x == 0) continue;
       fromF64(X, x);
       frMul(Y, wt, X);
-      frAdd(at(out, j), at(out, j), Y);
+      frAdd(frAt(out, j), frAt(out, j), Y);
     }
   }
 }
