@@ -26,6 +26,7 @@
  */
 import { FR_MODULUS, Fr, fromBytesLE, toBytesLE } from '../field/fr';
 import {
+  allIntegersIn,
   FrVec,
   frVecFromBigints,
   frVecFromIntegers,
@@ -413,7 +414,7 @@ export function segmentColumns(
  */
 function rowsAt(v: Float64Array, T: number, m: number, weights: readonly Fr[]): FrVec {
   const k = getFieldBackend() === 'wasm' ? tryLoadFrKernels() : null;
-  const exact = v.every((x) => Number.isInteger(x) && Math.abs(x) < Number.MAX_SAFE_INTEGER);
+  const exact = allIntegersIn(v, 1 - Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   if (!k || !exact) return weightedRowSum(frVecFromIntegers(v), T, m, weights);
   const vPtr = freeMemory(k);
   const wPtr = vPtr + v.byteLength;

@@ -41,7 +41,7 @@ import {
   segmentValues,
 } from './vm-witness';
 import { SegmentFactors, segmentColumns, segmentFactors } from './memory-argument';
-import type { FrVec } from '../field/fr-vec';
+import { FrVec, allIntegersIn } from '../field/fr-vec';
 
 export type ProofTaskName =
   'phase1' | 'mem-factors' | 'mem-columns' | 'subtree' | 'fold' | 'compress';
@@ -149,8 +149,8 @@ export function phase1Task(srs: Srs, input: Phase1Input): Phase1Output {
   const pcs = pcsOf(srs);
   // Honest values are integers in [0, 2^34): committed from the doubles, no bigint per entry.
   const v = seg.values;
-  const honest = v.every((y) => y >= 0 && y < 2 ** block.witnessBits && Number.isInteger(y));
-  if (honest) return { comm: pcs.commitIntegers(v).toBytes(), x };
+  if (allIntegersIn(v, 0, 2 ** block.witnessBits))
+    return { comm: pcs.commitIntegers(v).toBytes(), x };
   const { W } = phase1Witness(seg, block);
   return { comm: commitPhase(pcs, block.shape, W, 1, block.witnessBits).toBytes(), x };
 }
